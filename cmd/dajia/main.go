@@ -1,0 +1,4 @@
+// Command dajia runs the dajia anti-counterfeiting platform.
+package main
+
+func main() {}
