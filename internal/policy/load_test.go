@@ -108,7 +108,9 @@ func TestLoadErrors(t *testing.T) {
 		}, "repeat_infringer.thresholds[1].duration", "unknown unit"},
 		{"missing attestation text", "us-dmca-512.json", func(m map[string]any) { delete(obj(m, "notice", "attestation_texts"), "attest_accuracy_perjury") }, "notice.attestation_texts", `"attest_accuracy_perjury"`},
 		{"attestation without english", "eu-dsa.json", func(m map[string]any) { obj(m, "notice", "attestation_texts", "attest_bona_fide")["en"] = " " }, "notice.attestation_texts.attest_bona_fide.en", "required"},
-		{"counter attestation missing", "us-dmca-512.json", func(m map[string]any) { delete(obj(m, "counter_notice", "attestations"), "attest_consent_jurisdiction") }, "counter_notice.attestations", `"attest_consent_jurisdiction"`},
+		{"counter attestation missing", "us-dmca-512.json", func(m map[string]any) {
+			delete(obj(m, "counter_notice", "attestations"), "attest_consent_jurisdiction")
+		}, "counter_notice.attestations", `"attest_consent_jurisdiction"`},
 		{"unknown field name", "cn-ecl.json", func(m map[string]any) { obj(m, "notice")["required_fields"] = []any{"identity_real", "horoscope"} }, "notice.required_fields[1]", "unknown field"},
 		{"unknown enum", "cn-ecl.json", func(m map[string]any) { obj(m, "decision")["measure_timing"] = "whenever" }, "decision.measure_timing", `unknown value "whenever"`},
 		{"unknown measure", "eu-dsa.json", func(m map[string]any) { obj(m, "decision")["allowed_measures"] = []any{"delist", "shame"} }, "decision.allowed_measures[1]", "unknown measure"},

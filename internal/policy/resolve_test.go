@@ -38,14 +38,14 @@ func TestResolve(t *testing.T) {
 			want: map[string][]string{"eu-dsa": {"FR", "IT"}},
 		},
 		{
-			name: "disabled profiles are skipped",
-			cfg:  ResolveConfig{EnabledProfiles: []string{"eu-dsa"}, PlatformRoles: []string{"marketplace"}},
+			name:    "disabled profiles are skipped",
+			cfg:     ResolveConfig{EnabledProfiles: []string{"eu-dsa"}, PlatformRoles: []string{"marketplace"}},
 			markets: []string{"CN", "DE"}, rights: []string{"CN", "DE"}, kind: "counterfeit",
 			want: map[string][]string{"eu-dsa": {"DE"}},
 		},
 		{
-			name: "a hosting service is not under the marketplace-only profiles",
-			cfg:  ResolveConfig{PlatformRoles: []string{"hosting"}},
+			name:    "a hosting service is not under the marketplace-only profiles",
+			cfg:     ResolveConfig{PlatformRoles: []string{"hosting"}},
 			markets: []string{"CN", "DE", "US"}, rights: []string{"*"}, kind: "counterfeit",
 			want: map[string][]string{"eu-dsa": {"DE"}},
 		},
