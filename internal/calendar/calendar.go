@@ -26,6 +26,7 @@ type CoverageError struct {
 	Date       Date
 }
 
+// Error names the calendar and the uncovered date.
 func (e *CoverageError) Error() string {
 	return fmt.Sprintf("calendar %s does not cover %s (year %d)", e.CalendarID, e.Date, e.Date.Year)
 }
@@ -381,6 +382,9 @@ func (w *walker) isWorking(c *Calendar, d Date) (bool, error) {
 
 // addWorking steps over n working days from d, not counting d.
 func (w *walker) addWorking(c *Calendar, d Date, n int) (Date, error) {
+	if n > maxCount || n < -maxCount {
+		return Date{}, fmt.Errorf("%d working days is more than %d", n, maxCount)
+	}
 	step := 1
 	if n < 0 {
 		step, n = -1, -n

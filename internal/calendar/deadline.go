@@ -32,6 +32,10 @@ func (u Unit) dayUnit() bool { return u == CalendarDays || u == WorkingDays || u
 
 func (u Unit) working() bool { return u == WorkingDays || u == BusinessDays }
 
+// maxCount bounds a period's value and a working-day step, so hostile input
+// cannot make a computation loop for long (100,000 days is over 270 years).
+const maxCount = 100_000
+
 // DefaultCalendar is the calendar of a Period that names none.
 const DefaultCalendar = "CD"
 
@@ -39,9 +43,9 @@ const DefaultCalendar = "CD"
 // 14 BD on US_FED_BD. Calendar names the calendar whose time zone cuts the
 // days and whose rest days apply; empty means DefaultCalendar.
 type Period struct {
-	Value    int
-	Unit     Unit
-	Calendar string
+	Value    int    `json:"value"`
+	Unit     Unit   `json:"unit"`
+	Calendar string `json:"calendar,omitempty"`
 }
 
 // String returns the period as, for example, "15 CD on CN_WD".
@@ -105,26 +109,26 @@ const (
 type Deadline struct {
 	// At is the deadline instant in UTC. A period ending "at 24:00" of a day
 	// ends at the first instant of the next day.
-	At              time.Time
-	CalendarID      string
-	CalendarVersion string
-	RuleRef         string
+	At              time.Time `json:"at"`
+	CalendarID      string    `json:"calendar_id"`
+	CalendarVersion string    `json:"calendar_version"`
+	RuleRef         string    `json:"rule_ref"`
 	// LocalDate is the deadline's day in the calendar's zone, YYYY-MM-DD: for
 	// an end at 24:00, the day that ends (not the next one); for an opening
 	// at 00:00, the day that opens; for elapsed time, the date of At.
-	LocalDate string
+	LocalDate string `json:"local_date"`
 	// Provisional is set when the computation looked at a day of a
 	// provisional calendar year; the deadline should be recomputed when the
 	// official schedule is loaded.
-	Provisional bool
+	Provisional bool `json:"provisional"`
 	// Period is the period that was counted, including any tolled extension.
-	Period Period
+	Period Period `json:"period"`
 	// Tolled is the number of units (of Period.Unit) added by Toll; 0 for a
 	// deadline from Compute.
-	Tolled int
+	Tolled int `json:"tolled"`
 	// Capped reports that Toll's cap made the deadline earlier than the
 	// uncapped extension would have been.
-	Capped bool
+	Capped bool `json:"capped"`
 }
 
 // Compute returns the deadline of period p counted from start under rule.
@@ -147,8 +151,8 @@ func (s *Set) compute(w *walker, start time.Time, p Period, rule Rule) (Deadline
 	if !p.Unit.valid() {
 		return Deadline{}, fmt.Errorf("unknown unit %q", p.Unit)
 	}
-	if p.Value <= 0 {
-		return Deadline{}, fmt.Errorf("period value %d is not positive", p.Value)
+	if p.Value <= 0 || p.Value > maxCount {
+		return Deadline{}, fmt.Errorf("period value %d is not between 1 and %d", p.Value, maxCount)
 	}
 	c, err := s.Calendar(p.calendarID())
 	if err != nil {

@@ -166,28 +166,28 @@ func TestComputeDMCA(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			min, err := s.Compute(at(t, tt.receipt), Period{10, BusinessDays, "US_FED_BD"}, RuleDMCAEarliest)
+			opens, err := s.Compute(at(t, tt.receipt), Period{10, BusinessDays, "US_FED_BD"}, RuleDMCAEarliest)
 			if err != nil {
 				t.Fatalf("Compute earliest: %v", err)
 			}
-			max, err := s.Compute(at(t, tt.receipt), Period{14, BusinessDays, "US_FED_BD"}, RuleDMCALatest)
+			closes, err := s.Compute(at(t, tt.receipt), Period{14, BusinessDays, "US_FED_BD"}, RuleDMCALatest)
 			if err != nil {
 				t.Fatalf("Compute latest: %v", err)
 			}
-			if got, want := min.At, at(t, tt.earliest); !got.Equal(want) {
+			if got, want := opens.At, at(t, tt.earliest); !got.Equal(want) {
 				t.Errorf("earliest At = %v, want %v", got, want)
 			}
-			if min.LocalDate != tt.earliestDay {
-				t.Errorf("earliest LocalDate = %s, want %s", min.LocalDate, tt.earliestDay)
+			if opens.LocalDate != tt.earliestDay {
+				t.Errorf("earliest LocalDate = %s, want %s", opens.LocalDate, tt.earliestDay)
 			}
-			if got, want := max.At, at(t, tt.latest); !got.Equal(want) {
+			if got, want := closes.At, at(t, tt.latest); !got.Equal(want) {
 				t.Errorf("latest At = %v, want %v", got, want)
 			}
-			if max.LocalDate != tt.lastDay {
-				t.Errorf("latest LocalDate = %s, want %s", max.LocalDate, tt.lastDay)
+			if closes.LocalDate != tt.lastDay {
+				t.Errorf("latest LocalDate = %s, want %s", closes.LocalDate, tt.lastDay)
 			}
-			if !min.At.Before(max.At) {
-				t.Errorf("window opens %v, not before it closes %v", min.At, max.At)
+			if !opens.At.Before(closes.At) {
+				t.Errorf("window opens %v, not before it closes %v", opens.At, closes.At)
 			}
 		})
 	}
@@ -267,6 +267,7 @@ func TestComputeErrors(t *testing.T) {
 		{name: "calendar days under DMCA", p: Period{10, CalendarDays, "US_FED_BD"}, rule: RuleDMCAEarliest},
 		{name: "calendar days under DMCA max", p: Period{14, CalendarDays, "US_FED_BD"}, rule: RuleDMCALatest},
 		{name: "days under months rule", p: Period{6, CalendarDays, "EU_WD"}, rule: RuleMonthsPlusDay},
+		{name: "value too large", p: Period{1_000_000, WorkingDays, "EU_WD"}, rule: RuleEndOfDay},
 		{name: "working days elapsed", p: Period{6, WorkingDays, "EU_WD"}, rule: RuleElapsed},
 	}
 	for _, tt := range tests {
