@@ -1,0 +1,304 @@
+// Package store is dajia's system of record: all SQL lives here. One schema
+// and one set of numbered, forward-only migrations run on both engines —
+// SQLite (embedded default, pure-Go driver) and PostgreSQL (pgx) — and the
+// differences between them are kept in dialect.go.
+//
+// Writes happen inside DB.Tx; a service appends the audit entry and outbox
+// rows for a change in the same transaction as the change itself.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+
+	"github.com/dajia-project/dajia/internal/fault"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open database.
+type DB struct {
+	Querier
+	pool *sql.DB
+}
+
+// Open connects to PostgreSQL when url is set, else to the SQLite file
+// dajia.db under dataDir (created if missing). It does not migrate.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	var d dialect
+	var dsn string
+	if url != "" {
+		d, dsn = postgres, url
+	} else {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		d, dsn = sqlite, sqliteDSN(filepath.Join(dataDir, "dajia.db"))
+	}
+	pool, err := sql.Open(d.driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", d.name, err)
+	}
+	d.configure(pool)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to %s: %w", d.name, err)
+	}
+	return &DB{Querier: Querier{q: pool, d: d}, pool: pool}, nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.pool.Close() }
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.d.name }
+
+// Ping checks that the database answers (for readiness probes).
+func (db *DB) Ping(ctx context.Context) error { return db.pool.PingContext(ctx) }
+
+// Exec runs a statement outside any transaction. It exists for tests and
+// operational tools (such as tampering with a row to prove audit
+// verification catches it); services write through Tx.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.pool.ExecContext(ctx, query, args...)
+	return err
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, and returns the versions it applied.
+func (db *DB) Migrate(ctx context.Context) ([]int, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.pool.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied []int
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return applied, fmt.Errorf("migration %s: name must start with a number and an underscore", e.Name())
+		}
+		body, err := migrations.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return applied, err
+		}
+		did, err := db.migrateOne(ctx, version, string(body))
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		if did {
+			applied = append(applied, version)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) migrateOne(ctx context.Context, version int, body string) (bool, error) {
+	tx, err := db.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if db.d.migrationLock != "" {
+		if _, err := tx.ExecContext(ctx, db.d.migrationLock); err != nil {
+			return false, fmt.Errorf("lock: %w", err)
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	for _, stmt := range splitStatements(body) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return false, fmt.Errorf("%w\n%s", err, stmt)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, time.Now().UnixMicro()); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// splitStatements splits a migration on semicolons at line ends, dropping
+// comment-only lines.
+func splitStatements(body string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(body) {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "--") || t == "" {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Versions lists the applied migration versions.
+func (db *DB) Versions(ctx context.Context) ([]int, error) {
+	rows, err := db.pool.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Tx runs fn in one transaction, committing if fn returns nil. On
+// PostgreSQL a serialization failure or deadlock is retried a few times.
+func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tx(ctx, fn)
+		if err == nil || attempt >= 4 || !db.d.retryable(err) {
+			return err
+		}
+	}
+}
+
+func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := db.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Querier: Querier{q: sqlTx, d: db.d}, tx: sqlTx}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// Tx is an open transaction. Write methods live on Tx only.
+type Tx struct {
+	Querier
+	tx          *sql.Tx
+	afterCommit []func()
+}
+
+// AfterCommit registers f to run once the transaction has committed (for
+// example to wake the outbox dispatcher).
+func (tx *Tx) AfterCommit(f func()) { tx.afterCommit = append(tx.afterCommit, f) }
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Querier holds the read methods, usable on the pool or inside a Tx.
+type Querier struct {
+	q queryer
+	d dialect
+}
+
+func (q *Querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.q.ExecContext(ctx, query, args...)
+	return res, q.d.mapErr(err)
+}
+
+// execOne runs an UPDATE or DELETE that must touch exactly one row.
+func (q *Querier) execOne(ctx context.Context, what, query string, args ...any) error {
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("%s: %w", what, fault.ErrNotFound)
+	}
+	return nil
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, fault.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// micros converts an instant for storage; the zero time is stored as 0.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+func nullMicros(t time.Time) sql.NullInt64 {
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: !t.IsZero()}
+}
+
+// Page is a cursor-paginated request: Limit rows after the cursor (an id).
+type Page struct {
+	After string
+	Limit int
+}
+
+// limit clamps the page size and asks for one extra row to detect more.
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return 51
+	case p.Limit > 500:
+		return 501
+	}
+	return p.Limit + 1
+}
+
+// trim cuts the extra row and returns the next cursor ("" at the end).
+func trim[T any](rows []T, p Page, id func(T) string) ([]T, string) {
+	n := p.limit() - 1
+	if len(rows) > n {
+		rows = rows[:n]
+		return rows, id(rows[n-1])
+	}
+	return rows, ""
+}
+
