@@ -16,4 +16,6 @@ type Document struct {
 }
 
 // Ref returns a reference to the document in the given role.
-func (d Document) Ref(role DocRole) DocRef { return DocRef{Role: role, DocumentID: d.ID, SHA256: d.SHA256} }
+func (d Document) Ref(role DocRole) DocRef {
+	return DocRef{Role: role, DocumentID: d.ID, SHA256: d.SHA256}
+}

@@ -25,7 +25,7 @@ type dialect struct {
 }
 
 var (
-	sqlite = dialect{name: "sqlite", driver: "sqlite"}
+	sqlite   = dialect{name: "sqlite", driver: "sqlite"}
 	postgres = dialect{name: "postgres", driver: "pgx", forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
 		migrationLock: "SELECT pg_advisory_xact_lock(7355608)"}
 )

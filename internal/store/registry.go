@@ -167,8 +167,8 @@ type RightFilter struct {
 	Owners []string
 	IDs    []string
 	// Any drops the Owners/IDs restriction (platform staff).
-	Any  bool
-	Type registry.RightType
+	Any   bool
+	Type  registry.RightType
 	State registry.RightState
 	// ExpiresBefore keeps rights whose expiry date (YYYY-MM-DD) is before it.
 	ExpiresBefore string
@@ -355,4 +355,3 @@ func (w *where) sql() string {
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
-

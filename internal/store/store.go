@@ -301,4 +301,3 @@ func trim[T any](rows []T, p Page, id func(T) string) ([]T, string) {
 	}
 	return rows, ""
 }
-

@@ -88,7 +88,9 @@ func TestRightRegistrationUnique(t *testing.T) {
 				Trademark: &registry.TrademarkDetails{Office: "CNIPA", RegistrationNumber: number, MarkText: "X", NiceClasses: []int{25},
 					RegisteredOn: registry.NewDate(2020, 1, 1), ExpiresOn: registry.NewDate(2030, 1, 1)}, CreatedAt: t0, UpdatedAt: t0}
 		}
-		ins := func(r registry.Right) error { return db.Tx(ctx, func(tx *store.Tx) error { return tx.InsertRight(ctx, r) }) }
+		ins := func(r registry.Right) error {
+			return db.Tx(ctx, func(tx *store.Tx) error { return tx.InsertRight(ctx, r) })
+		}
 		if err := ins(mk("rt_1", "org_a", "12345678")); err != nil {
 			t.Fatal(err)
 		}
