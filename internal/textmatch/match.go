@@ -1,7 +1,7 @@
 package textmatch
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -30,21 +30,26 @@ type Match struct {
 }
 
 // Key classes. A pattern is found through a key made of its first bytes;
-// the tag in the top byte keeps keys of different classes apart.
+// the tag in the top byte keeps keys of different classes apart. Patterns
+// of 8 bytes or more use their first 8 bytes untagged: a normalised text
+// has no bytes 0x00..0x05, so such a key never equals a tagged one.
 const (
 	tagA1 = 1 << 56 // ASCII-led pattern of 1 byte: key is that byte
 	tagA2 = 2 << 56 // ASCII-led pattern of 2–3 bytes: key is 2 bytes
-	tagA4 = 3 << 56 // ASCII-led pattern of ≥4 bytes: key is 4 bytes
-	tagM6 = 4 << 56 // multi-byte-led pattern of ≥6 bytes: key is 6 bytes
+	tagA4 = 3 << 56 // ASCII-led pattern of 4–7 bytes: key is 4 bytes
+	tagM6 = 4 << 56 // multi-byte-led pattern of 6–7 bytes: key is 6 bytes
 	tagMR = 5 << 56 // multi-byte-led pattern of <6 bytes: key is its first rune
 )
 
 const (
 	mulFilter = 0x9e3779b97f4a7c15
 	mulTable  = 0xc2b2ae3d27d4eb4f
+	mulParent = 0x165667b19e3779f9
 	// maxFilterBits caps the filter at 1 MiB so that it stays in L2.
 	maxFilterBits = 1 << 23
 	minFilterBits = 1 << 12
+	noParent      = ^uint32(0)
+	deepBit       = 1 << 31
 )
 
 // runeLen is the length of a UTF-8 sequence by its first byte; 1 for bytes
@@ -71,64 +76,93 @@ var leMask = [5]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff}
 // Matcher finds many patterns at once in normalised text. It is immutable
 // and safe for concurrent use.
 //
-// Every position of the text is first tested against a bitmap of hashed
-// pattern prefixes (4 bytes for ASCII-led patterns, 6 for others, so two
-// CJK characters) and, for short patterns, a 2-byte exact bitmap or a
-// hashed first-rune key. Only positions that pass are looked up in an exact
-// hash table of prefixes and verified byte by byte.
+// Patterns form a trie whose nodes live in one hash table. A root is keyed by
+// a pattern's first bytes (see the tag constants); below a root of 8 bytes,
+// each level is keyed by the next 8 bytes. A node holds the patterns whose
+// remaining tail is shorter than 8 bytes, so verifying one is a single masked
+// 8-byte compare. Every text position is first tested against a bitmap of
+// hashed root keys (in L2 cache) and, for 1–3 byte ASCII patterns, an exact
+// 2-byte bitmap; only positions that pass touch the table.
 type Matcher struct {
-	filter  []uint64 // bitmap of hashed tagA4, tagM6 and tagMR keys
+	filter  []uint64 // bitmap of hashed root keys except tagA1/tagA2
 	fshift  uint
 	ascii2  []uint64 // exact bitmap over the first two bytes of tagA1/tagA2 patterns
-	table   []bucket // open addressing, keyed by exact key
+	table   []node   // open addressing
 	tshift  uint
 	tmask   uint64
 	pats    []pat
-	arena   []byte
 	npat    int
-	maxLen  int
 	hasTag1 bool
 }
 
-type bucket struct {
-	key          uint64
-	first, count uint32
+// node is a trie node in the hash table.
+type node struct {
+	key    uint64
+	parent uint32 // index of the parent node, or noParent for a root
+	self   uint32 // this node's index
+	first  uint32 // first pattern in pats
+	count  uint32 // number of patterns; deepBit set if the node has children
 }
 
+// pat is a pattern stored in a node: its bytes after the node's prefix.
 type pat struct {
-	off, len uint32
-	id       uint32
-	whole    bool
+	tail  uint64 // little-endian tail bytes
+	len   uint32 // whole pattern length
+	id    uint32
+	ntail uint8 // tail length, 0..7
+	whole bool
 }
 
 type compiled struct {
-	key   uint64
 	text  string
 	id    uint32
 	whole bool
 }
 
-// keyOf returns the key of a normalised, non-empty pattern and its length
-// in bytes.
-func keyOf(p string) (uint64, int) {
+// rootKey returns the root key of a normalised, non-empty pattern and its
+// length in bytes.
+func rootKey(p string) (uint64, int) {
 	var buf [8]byte
 	copy(buf[:], p)
 	w := binary.LittleEndian.Uint64(buf[:])
-	if p[0] < 0x80 {
-		switch {
-		case len(p) >= 4:
-			return w&0xffffffff | tagA4, 4
-		case len(p) == 1:
-			return w&0xff | tagA1, 1
-		default:
-			return w&0xffff | tagA2, 2
-		}
-	}
-	if len(p) >= 6 {
+	switch {
+	case len(p) >= 8:
+		return w, 8
+	case p[0] < 0x80 && len(p) >= 4:
+		return w&0xffffffff | tagA4, 4
+	case p[0] < 0x80 && len(p) == 1:
+		return w&0xff | tagA1, 1
+	case p[0] < 0x80:
+		return w&0xffff | tagA2, 2
+	case len(p) >= 6:
 		return w&0xffffffffffff | tagM6, 6
 	}
 	n := min(int(runeLen[p[0]]), len(p))
 	return w&leMask[n] | tagMR, n
+}
+
+func loadTail(s string) uint64 {
+	var buf [8]byte
+	copy(buf[:], s)
+	return binary.LittleEndian.Uint64(buf[:])
+}
+
+func tailMask(n uint8) uint64 { return ^uint64(0) >> (64 - 8*uint(n)) }
+
+func nodeHash(parent uint32, key uint64, shift uint) uint64 {
+	return ((key ^ uint64(parent)*mulParent) * mulTable) >> shift
+}
+
+type buildKey struct {
+	parent uint32
+	key    uint64
+}
+
+type buildNode struct {
+	key    uint64
+	parent uint32
+	pats   []int // indices into the compiled list
+	deep   bool
 }
 
 // Compile normalises the patterns and builds a Matcher. It fails if a
@@ -142,110 +176,125 @@ func Compile(patterns []Pattern) (*Matcher, error) {
 		if t == "" {
 			return nil, fmt.Errorf("compile pattern %d %q: empty after normalisation", p.ID, p.Text)
 		}
-		k, _ := keyOf(t)
-		list = append(list, compiled{key: k, text: t, id: p.ID, whole: p.WholeWord})
+		list = append(list, compiled{text: t, id: p.ID, whole: p.WholeWord})
 	}
+	// Sorting by length, ID makes every node's patterns come out in
+	// (End, ID) order.
 	slices.SortFunc(list, func(a, b compiled) int {
-		switch {
-		case a.key != b.key:
-			if a.key < b.key {
-				return -1
-			}
-			return 1
-		case len(a.text) != len(b.text):
-			return len(a.text) - len(b.text)
-		case a.id != b.id:
-			if a.id < b.id {
-				return -1
-			}
-			return 1
-		case a.text != b.text:
-			return strings.Compare(a.text, b.text)
-		case a.whole != b.whole:
-			if !a.whole {
-				return -1
-			}
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(len(a.text), len(b.text)), cmp.Compare(a.id, b.id),
+			strings.Compare(a.text, b.text), compareBool(a.whole, b.whole))
 	})
 	list = slices.Compact(list)
 
+	index := make(map[buildKey]uint32)
+	var nodes []buildNode
+	nodeFor := func(parent uint32, key uint64) uint32 {
+		bk := buildKey{parent, key}
+		if i, ok := index[bk]; ok {
+			return i
+		}
+		i := uint32(len(nodes))
+		index[bk] = i
+		nodes = append(nodes, buildNode{key: key, parent: parent})
+		if parent != noParent {
+			nodes[parent].deep = true
+		}
+		return i
+	}
+	for pi, c := range list {
+		key, _ := rootKey(c.text)
+		cur := nodeFor(noParent, key)
+		for off := 8; off+8 <= len(c.text); off += 8 {
+			cur = nodeFor(cur, loadTail(c.text[off:]))
+		}
+		nodes[cur].pats = append(nodes[cur].pats, pi)
+	}
+
 	m := &Matcher{npat: len(list), ascii2: make([]uint64, 1<<16/64)}
-	nkeys := 0
-	for i := range list {
-		if i == 0 || list[i].key != list[i-1].key {
-			nkeys++
+	roots := 0
+	for _, nd := range nodes {
+		if nd.parent == noParent {
+			roots++
 		}
 	}
 	fbits := minFilterBits
-	for fbits < nkeys*16 && fbits < maxFilterBits {
+	for fbits < roots*16 && fbits < maxFilterBits {
 		fbits <<= 1
 	}
 	m.filter = make([]uint64, fbits/64)
 	m.fshift = uint(64 - bits.TrailingZeros(uint(fbits)))
 	tsize := 16
-	for tsize < nkeys*2 {
+	for tsize < len(nodes)*2 {
 		tsize <<= 1
 	}
-	m.table = make([]bucket, tsize)
+	m.table = make([]node, tsize)
 	m.tshift = uint(64 - bits.TrailingZeros(uint(tsize)))
 	m.tmask = uint64(tsize - 1)
-
-	size := 0
-	for _, c := range list {
-		size += len(c.text)
-	}
-	m.arena = make([]byte, 0, size)
 	m.pats = make([]pat, 0, len(list))
-	for i := 0; i < len(list); {
-		j := i
-		for j < len(list) && list[j].key == list[i].key {
-			j++
-		}
-		k := list[i].key
-		m.insert(bucket{key: k, first: uint32(len(m.pats)), count: uint32(j - i)})
-		switch k >> 56 {
-		case tagA1 >> 56:
-			m.hasTag1 = true
-			for x := range 256 {
-				v := k&0xff | uint64(x)<<8
+
+	for ni, nd := range nodes {
+		if nd.parent == noParent {
+			k := nd.key
+			switch k >> 56 {
+			case tagA1 >> 56:
+				m.hasTag1 = true
+				for x := range 256 {
+					v := k&0xff | uint64(x)<<8
+					m.ascii2[v>>6] |= 1 << (v & 63)
+				}
+			case tagA2 >> 56:
+				v := k & 0xffff
 				m.ascii2[v>>6] |= 1 << (v & 63)
+			default:
+				h := (k * mulFilter) >> m.fshift
+				m.filter[h>>6] |= 1 << (h & 63)
 			}
-		case tagA2 >> 56:
-			v := k & 0xffff
-			m.ascii2[v>>6] |= 1 << (v & 63)
-		default:
-			h := (k * mulFilter) >> m.fshift
-			m.filter[h>>6] |= 1 << (h & 63)
 		}
-		for _, c := range list[i:j] {
-			m.pats = append(m.pats, pat{off: uint32(len(m.arena)), len: uint32(len(c.text)), id: c.id, whole: c.whole})
-			m.arena = append(m.arena, c.text...)
-			m.maxLen = max(m.maxLen, len(c.text))
+		first := uint32(len(m.pats))
+		for _, pi := range nd.pats {
+			c := list[pi]
+			_, b := rootKey(c.text)
+			if len(c.text) >= 8 {
+				b = len(c.text) &^ 7
+			}
+			m.pats = append(m.pats, pat{
+				tail: loadTail(c.text[b:]), len: uint32(len(c.text)), id: c.id,
+				ntail: uint8(len(c.text) - b), whole: c.whole,
+			})
 		}
-		i = j
+		count := uint32(len(nd.pats))
+		if nd.deep {
+			count |= deepBit
+		}
+		h := nodeHash(nd.parent, nd.key, m.tshift)
+		for m.table[h].count != 0 {
+			h = (h + 1) & m.tmask
+		}
+		m.table[h] = node{key: nd.key, parent: nd.parent, self: uint32(ni), first: first, count: count}
 	}
 	return m, nil
 }
 
-func (m *Matcher) insert(b bucket) {
-	h := (b.key * mulTable) >> m.tshift
-	for m.table[h].key != 0 {
-		h = (h + 1) & m.tmask
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
 	}
-	m.table[h] = b
+	return 1
 }
 
-func (m *Matcher) lookup(k uint64) (first, count uint32) {
-	h := (k * mulTable) >> m.tshift
+// lookup returns the node with the given parent and key, or nil.
+func (m *Matcher) lookup(parent uint32, k uint64) *node {
+	h := nodeHash(parent, k, m.tshift)
 	for {
-		b := &m.table[h]
-		if b.key == k {
-			return b.first, b.count
+		nd := &m.table[h]
+		if nd.count == 0 {
+			return nil
 		}
-		if b.key == 0 {
-			return 0, 0
+		if nd.key == k && nd.parent == parent {
+			return nd
 		}
 		h = (h + 1) & m.tmask
 	}
@@ -275,11 +324,17 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 		w := binary.LittleEndian.Uint64(p[i:])
 		if b < 0x80 {
 			if x := uint16(w); ascii2[x>>6]&(1<<(x&63)) != 0 {
-				dst = m.short(dst, n, i, to, w)
+				if m.hasTag1 {
+					dst = m.root(dst, n, i, to, w&0xff|tagA1, 1)
+				}
+				dst = m.root(dst, n, i, to, w&0xffff|tagA2, 2)
 			}
 			k := w&0xffffffff | tagA4
 			if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-				dst = m.verify(dst, n, i, to, k, 4)
+				dst = m.root(dst, n, i, to, k, 4)
+			}
+			if h := (w * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
+				dst = m.root(dst, n, i, to, w, 8)
 			}
 			i++
 			continue
@@ -287,33 +342,51 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 		sz := int(runeLen[b])
 		k := w&leMask[sz] | tagMR
 		if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-			dst = m.verify(dst, n, i, to, k, sz)
+			dst = m.root(dst, n, i, to, k, sz)
 		}
 		k = w&0xffffffffffff | tagM6
 		if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-			dst = m.verify(dst, n, i, to, k, 6)
+			dst = m.root(dst, n, i, to, k, 6)
+		}
+		if h := (w * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
+			dst = m.root(dst, n, i, to, w, 8)
 		}
 		i += sz
 	}
 	return dst
 }
 
-// short checks the 1–3 byte ASCII-led patterns at i.
-func (m *Matcher) short(dst []Match, n *Normalized, i, to int, w uint64) []Match {
-	if m.hasTag1 {
-		dst = m.verify(dst, n, i, to, w&0xff|tagA1, 1)
+// root reports the patterns under the root key k, whose kl bytes are known
+// to equal the text at i, that occur at i.
+func (m *Matcher) root(dst []Match, n *Normalized, i, to int, k uint64, kl int) []Match {
+	if kl == 8 && i+8 > to {
+		return dst
 	}
-	return m.verify(dst, n, i, to, w&0xffff|tagA2, 2)
+	nd := m.lookup(noParent, k)
+	if nd == nil {
+		return dst
+	}
+	p := n.text[:len(n.text)+padding]
+	for off := 8; ; off += 8 {
+		dst = m.emit(dst, n, nd, p, i, to)
+		if nd.count&deepBit == 0 || i+off+8 > to {
+			return dst
+		}
+		if nd = m.lookup(nd.self, binary.LittleEndian.Uint64(p[i+off:])); nd == nil {
+			return dst
+		}
+	}
 }
 
-// verify reports the patterns with key k (whose first kl bytes are known
-// to equal the text at i) that occur at i.
-func (m *Matcher) verify(dst []Match, n *Normalized, i, to int, k uint64, kl int) []Match {
-	first, count := m.lookup(k)
-	t := n.text
+// emit reports the patterns stored in nd that occur at i.
+func (m *Matcher) emit(dst []Match, n *Normalized, nd *node, p []byte, i, to int) []Match {
+	first, count := nd.first, nd.count&^deepBit
 	for _, q := range m.pats[first : first+count] {
 		end := i + int(q.len)
-		if end > to || !bytes.Equal(t[i+kl:end], m.arena[int(q.off)+kl:int(q.off)+int(q.len)]) {
+		if end > to {
+			break // patterns are sorted by length
+		}
+		if binary.LittleEndian.Uint64(p[end-int(q.ntail):])&tailMask(q.ntail) != q.tail {
 			continue
 		}
 		if q.whole && !n.wholeWord(i, end) {
