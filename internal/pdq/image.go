@@ -59,8 +59,10 @@ type scratch struct {
 	cols  []int                            // needed target columns
 	srcX  []int                            // their source x (relative to bounds)
 	aux   []int                            // per-column helper offsets
-	rows  []int                            // needed target rows
-	srcY  []int                            // their source y (relative to bounds)
+	aux2  []int
+	bias  []int32
+	rows  []int // needed target rows
+	srcY  []int // their source y (relative to bounds)
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -145,9 +147,9 @@ func imageTo64(img image.Image, s *scratch) bool {
 	case *image.YCbCr:
 		fillYCbCr(m, s)
 	case *image.RGBA:
-		fillRGB(m.Pix, m.Stride, 4, m.Rect, s)
+		fillRGB(m.Pix, m.Stride, true, s)
 	case *image.NRGBA:
-		fillRGB(m.Pix, m.Stride, 4, m.Rect, s)
+		fillRGB(m.Pix, m.Stride, false, s)
 	case *image.Gray:
 		fillGray(m, s)
 	case *image.Paletted:
@@ -188,12 +190,39 @@ func (s *scratch) horizontal(ty int) {
 	}
 }
 
+// libjpeg's YCbCr to RGB conversion (jdcolor.c): fixed point with 16
+// fraction bits, rounded, then clamped.
+const (
+	fixR  = 91881  // FIX(1.40200)
+	fixGb = 22554  // FIX(0.34414)
+	fixGr = 46802  // FIX(0.71414)
+	fixB  = 116130 // FIX(1.77200)
+	half  = 1 << 15
+)
+
+func clamp8(v int32) uint8 {
+	if uint32(v) <= 255 {
+		return uint8(v)
+	}
+	if v < 0 {
+		return 0
+	}
+	return 255
+}
+
+// fillYCbCr converts YCbCr to RGB the way libjpeg does for the reference
+// tool: chroma upsampled with libjpeg's "fancy" triangle filter for 4:2:0
+// and 4:2:2 (other ratios by replication), then the fixed-point jdcolor
+// conversion. The luma plane, which dominates the hash, is used as is.
 func fillYCbCr(m *image.YCbCr, s *scratch) {
 	lut := lumaLUT()
 	minX, minY := m.Rect.Min.X, m.Rect.Min.Y
+	ratio := m.SubsampleRatio
+	fancy := minX == 0 && minY == 0 &&
+		(ratio == image.YCbCrSubsampleRatio420 || ratio == image.YCbCrSubsampleRatio422)
 	// Chroma column of a pixel, as image.YCbCr.COffset computes it.
 	cx := func(x int) int {
-		switch m.SubsampleRatio {
+		switch ratio {
 		case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
 			return x/2 - minX/2
 		case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
@@ -203,65 +232,95 @@ func fillYCbCr(m *image.YCbCr, s *scratch) {
 		}
 	}
 	cy := func(y int) int {
-		switch m.SubsampleRatio {
+		switch ratio {
 		case image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio410:
 			return y/2 - minY/2
 		default:
 			return y - minY
 		}
 	}
+	cw := cx(minX+m.Rect.Dx()-1) + 1
+	ch := cy(minY+m.Rect.Dy()-1) + 1
+	// Per column: chroma index, horizontal neighbour and rounding bias of
+	// the fancy filter (16 * value = 3*cs[i] + cs[i2] + bias, where cs is the
+	// vertically filtered column sum scaled by 4).
 	s.aux = s.aux[:0]
+	s.aux2 = s.aux2[:0]
+	s.bias = s.bias[:0]
 	for _, sx := range s.srcX {
-		s.aux = append(s.aux, cx(minX+sx))
+		i := cx(minX + sx)
+		i2, bias := i, int32(8)
+		if fancy {
+			odd := sx&1 == 1
+			switch {
+			case !odd && i > 0:
+				i2 = i - 1
+			case odd && i < cw-1:
+				i2 = i + 1
+			}
+			if ratio == image.YCbCrSubsampleRatio420 {
+				if odd {
+					bias = 7
+				}
+			} else if !odd {
+				bias = 4
+			}
+		}
+		s.aux = append(s.aux, i)
+		s.aux2 = append(s.aux2, i2)
+		s.bias = append(s.bias, bias)
 	}
 	for i, ty := range s.rows {
 		sy := minY + s.srcY[i]
 		yrow := m.Y[(sy-minY)*m.YStride:]
-		coff := cy(sy) * m.CStride
-		cbrow, crrow := m.Cb[coff:], m.Cr[coff:]
+		r := cy(sy)
+		fr := r // row mixed in with weight 1/4 (420 fancy only)
+		if fancy && ratio == image.YCbCrSubsampleRatio420 {
+			if sy&1 == 1 {
+				fr = min(r+1, ch-1)
+			} else {
+				fr = max(r-1, 0)
+			}
+		}
+		cb0, cb1 := m.Cb[r*m.CStride:], m.Cb[fr*m.CStride:]
+		cr0, cr1 := m.Cr[r*m.CStride:], m.Cr[fr*m.CStride:]
 		for j, tx := range s.cols {
-			// color.YCbCrToRGB, inlined.
-			yy1 := int32(yrow[s.srcX[j]]) * 0x10101
-			c := s.aux[j]
-			cb1 := int32(cbrow[c]) - 128
-			cr1 := int32(crrow[c]) - 128
-			r := yy1 + 91881*cr1
-			g := yy1 - 22554*cb1 - 46802*cr1
-			b := yy1 + 116130*cb1
-			if uint32(r)&0xff000000 == 0 {
-				r >>= 16
+			y := int32(yrow[s.srcX[j]])
+			c, c2, bias := s.aux[j], s.aux2[j], s.bias[j]
+			var cb, cr int32
+			if fancy {
+				cb = (3*(3*int32(cb0[c])+int32(cb1[c])) + 3*int32(cb0[c2]) + int32(cb1[c2]) + bias) >> 4
+				cr = (3*(3*int32(cr0[c])+int32(cr1[c])) + 3*int32(cr0[c2]) + int32(cr1[c2]) + bias) >> 4
 			} else {
-				r = ^(r >> 31)
+				cb, cr = int32(cb0[c]), int32(cr0[c])
 			}
-			if uint32(g)&0xff000000 == 0 {
-				g >>= 16
-			} else {
-				g = ^(g >> 31)
-			}
-			if uint32(b)&0xff000000 == 0 {
-				b >>= 16
-			} else {
-				b = ^(b >> 31)
-			}
-			s.row[tx] = lut[0][uint8(r)] + lut[1][uint8(g)] + lut[2][uint8(b)]
+			cb -= 128
+			cr -= 128
+			rr := y + (fixR*cr+half)>>16
+			gg := y + (-fixGb*cb-fixGr*cr+half)>>16
+			bb := y + (fixB*cb+half)>>16
+			s.row[tx] = lut[0][clamp8(rr)] + lut[1][clamp8(gg)] + lut[2][clamp8(bb)]
 		}
 		s.horizontal(ty)
 	}
 }
 
-// fillRGB reads 8-bit R, G, B at offsets 0, 1, 2 of each pixel of bpp bytes
-// (RGBA or NRGBA; for premultiplied RGBA with partial alpha the stored
-// values are used as they are).
-func fillRGB(pix []uint8, stride, bpp int, rect image.Rectangle, s *scratch) {
+// fillRGB reads 8-bit RGBA pixels; premultiplied (image.RGBA) pixels
+// with partial alpha are converted to straight colour first, as At would.
+func fillRGB(pix []uint8, stride int, premultiplied bool, s *scratch) {
 	lut := lumaLUT()
 	s.aux = s.aux[:0]
 	for _, sx := range s.srcX {
-		s.aux = append(s.aux, sx*bpp)
+		s.aux = append(s.aux, sx*4)
 	}
 	for i, ty := range s.rows {
 		prow := pix[s.srcY[i]*stride:]
 		for j, tx := range s.cols {
-			p := prow[s.aux[j] : s.aux[j]+3 : s.aux[j]+3]
+			p := prow[s.aux[j] : s.aux[j]+4 : s.aux[j]+4]
+			if premultiplied && p[3] != 255 {
+				s.row[tx] = colorLuma(color.RGBA{p[0], p[1], p[2], p[3]})
+				continue
+			}
 			s.row[tx] = lut[0][p[0]] + lut[1][p[1]] + lut[2][p[2]]
 		}
 		s.horizontal(ty)
