@@ -1,0 +1,362 @@
+// Package notice is the item-case state machine of dajia's notice-and-action
+// workflow (legal-workflows.md §4.2): one case per (notice × listing), or per
+// platform-detected listing, moving through received → qualified → actioned
+// → counter-notice / complaint → restored or closed, under one or more policy
+// profiles at once (§4.4). Apply is a pure function: it returns the new case
+// and the effects (measures, notifications, timers, strikes, statements of
+// reasons, publications, enforcement actions) that the service layer commits
+// in one transaction with the audit entry.
+//
+// The package also holds the pure strike-escalation and notifier-accuracy
+// functions. It reads no clock: the current instant and the deadline
+// arithmetic come in through Env.
+package notice
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dajia-project/dajia/internal/policy"
+)
+
+// Deadlines resolves a period to an absolute instant. It is implemented by an
+// adapter over the calendar package; rule names the computation rule, e.g.
+// "CC201+CC203" (next-day start, holiday roll-over to 24:00) or "" (plain
+// counting on the period's calendar).
+type Deadlines interface {
+	Due(start time.Time, p policy.Period, rule string) (time.Time, error)
+}
+
+// Profiles looks up policy profiles by ID; *policy.Set implements it.
+type Profiles interface {
+	Profile(id string) (*policy.Profile, error)
+}
+
+var _ Profiles = (*policy.Set)(nil)
+
+// Env is everything Apply needs from outside the case.
+type Env struct {
+	Now       time.Time
+	Profiles  Profiles
+	Deadlines Deadlines
+}
+
+// State is an item case's position in the unified workflow (§4.2).
+type State string
+
+// States of an item case.
+const (
+	StateReceived               State = "received"
+	StateIncomplete             State = "incomplete"
+	StateRejected               State = "rejected"
+	StateQualified              State = "qualified" // transient: qualification continues at once per measure timing
+	StatePendingSellerResponse  State = "pending_seller_response"
+	StateUnderReview            State = "under_review"
+	StateActioned               State = "actioned"
+	StateCounterReceived        State = "counter_received"
+	StateCounterIncomplete      State = "counter_incomplete"
+	StateCounterForwarded       State = "counter_forwarded"
+	StateHeldPendingProceedings State = "held_pending_proceedings"
+	StateRestored               State = "restored"
+	StateRetracted              State = "retracted"
+	StateComplaintOpen          State = "complaint_open"
+	StateClosedUpheld           State = "closed_upheld"
+	StateNoAction               State = "no_action"
+	StateDisputeOpen            State = "dispute_open"
+)
+
+// Terminal reports whether no further workflow step (other than an ODS
+// dispute, where a profile offers one) can follow.
+func (s State) Terminal() bool {
+	switch s {
+	case StateRejected, StateRestored, StateRetracted, StateClosedUpheld:
+		return true
+	}
+	return false
+}
+
+// Source says how a case started (SoR source_type, §5.2).
+type Source string
+
+// Case sources.
+const (
+	SourceNotice        Source = "notice"
+	SourceOwnInitiative Source = "own_initiative"
+)
+
+// ScopeStatus is where one profile stands within a case.
+type ScopeStatus string
+
+// Scope statuses.
+const (
+	ScopePending  ScopeStatus = "pending"   // no measure yet
+	ScopeActioned ScopeStatus = "actioned"  // measures active
+	ScopeHeld     ScopeStatus = "held"      // measures kept pending proceedings
+	ScopeRestored ScopeStatus = "restored"  // measures lifted
+	ScopeNoAction ScopeStatus = "no_action" // decided not to act
+	ScopeUpheld   ScopeStatus = "upheld"    // closed with measures standing
+)
+
+// StrikeStatus is the state of the strike a case put on the seller's ledger.
+type StrikeStatus string
+
+// Strike statuses (§4.2: provisional until closed_upheld; voided on
+// restoration through counter-notice, complaint reversal or retraction).
+const (
+	StrikeStatusNone        StrikeStatus = ""
+	StrikeStatusProvisional StrikeStatus = "provisional"
+	StrikeStatusConfirmed   StrikeStatus = "confirmed"
+	StrikeStatusVoided      StrikeStatus = "voided"
+)
+
+// Scope is one applied profile with the territories in which it may create
+// and lift measures (§4.4).
+type Scope struct {
+	Profile     string
+	Territories []string
+	Status      ScopeStatus
+	Strike      StrikeStatus
+}
+
+// ScopesFrom turns resolved profiles into case scopes.
+func ScopesFrom(applied []policy.Applied) []Scope {
+	out := make([]Scope, 0, len(applied))
+	for _, a := range applied {
+		out = append(out, Scope{Profile: a.Profile.ID, Territories: append([]string(nil), a.Territories...), Status: ScopePending})
+	}
+	return out
+}
+
+// MeasureStatus is the status of one restriction.
+type MeasureStatus string
+
+// Measure statuses.
+const (
+	MeasureActive     MeasureStatus = "active"
+	MeasureTerminated MeasureStatus = "terminated"
+)
+
+// Measure is one restriction in the territories of one profile (§4.1).
+type Measure struct {
+	Seq         int
+	Profile     string
+	Territories []string
+	Name        string // from decision.allowed_measures, e.g. delist
+	Kind        string // visibility | monetary | provision | account
+	Subtype     string // SoR enum, e.g. DECISION_VISIBILITY_CONTENT_REMOVED
+	Status      MeasureStatus
+	StartsAt    time.Time
+	EndsAt      time.Time
+}
+
+// TimerKind names what a timer is for.
+type TimerKind string
+
+// Timer kinds.
+const (
+	TimerCureWindow      TimerKind = "cure_window"      // incomplete notice → rejected
+	TimerResponseWindow  TimerKind = "response_window"  // pre-takedown window → measure
+	TimerReviewSLA       TimerKind = "review_sla"       // review overdue → escalate
+	TimerRestore         TimerKind = "restore"          // counter-notice clock → restore
+	TimerCounterWindow   TimerKind = "counter_window"   // counter-notice filing window closes
+	TimerComplaintWindow TimerKind = "complaint_window" // Art 20 window closes
+	TimerComplaintSLA    TimerKind = "complaint_sla"    // complaint decision overdue → escalate
+)
+
+// TimerStatus is the status of a timer.
+type TimerStatus string
+
+// Timer statuses.
+const (
+	TimerStatusRunning   TimerStatus = "running"
+	TimerStatusFired     TimerStatus = "fired"
+	TimerStatusCancelled TimerStatus = "cancelled"
+)
+
+// Interval is a span of time, e.g. a tolled delay.
+type Interval struct {
+	From, To time.Time
+}
+
+// Timer is a deadline stored as an absolute instant plus the calendar and rule
+// that produced it (§4.2).
+type Timer struct {
+	ID        string
+	Kind      TimerKind
+	Profile   string
+	StartsAt  time.Time
+	DueAt     time.Time // when the timer fires
+	LatestAt  time.Time // the latest permitted instant, for windows (DMCA 14 BD); zero otherwise
+	BaseDueAt time.Time // the deadline before tolling
+	CapAt     time.Time // tolling hard cap; zero without tolling
+	Calendar  string
+	Rule      string
+	RuleRef   string
+	OnExpiry  string
+	Tolled    []Interval
+	Status    TimerStatus
+}
+
+// Outcome of a decision on a notice.
+type Outcome string
+
+// Decision outcomes.
+const (
+	OutcomeAction   Outcome = "action"
+	OutcomeNoAction Outcome = "no_action"
+)
+
+// Decision is the platform's decision on a case.
+type Decision struct {
+	Outcome     Outcome
+	Reason      string // legal ground, e.g. "Regulation (EU) 2017/1001 Art. 9(2)(a)"
+	Explanation string
+	Measures    []string
+	ReviewerID  string // empty for a decision taken by rule
+	Automated   bool
+	At          time.Time
+}
+
+// CounterNotice is a seller's counter-notice, declaration or appeal.
+type CounterNotice struct {
+	Profile      string
+	Type         string
+	Fields       []string
+	Attestations map[string]string // field → attestation version confirmed
+	Missing      []string
+	ReceivedAt   time.Time
+	ForwardedAt  time.Time
+	DeliveredAt  time.Time
+}
+
+// Proceeding is proof that the notifier complained to an authority or sued.
+type Proceeding struct {
+	Profile  string
+	Evidence string
+	Ref      string
+	At       time.Time
+}
+
+// Complaint is an internal complaint (DSA Art 20) or a platform appeal.
+type Complaint struct {
+	By         string // seller | notifier
+	Profile    string
+	Appeal     bool // a platform_appeal counter-notice reviewed as a complaint
+	Prior      State
+	ReceivedAt time.Time
+	DecidedAt  time.Time
+	Outcome    string
+	ReviewerID string
+	Automated  bool
+}
+
+// Dispute is an out-of-court dispute settlement (DSA Art 21).
+type Dispute struct {
+	BodyID      string
+	By          string
+	Prior       State
+	SubmittedAt time.Time
+	DecidedAt   time.Time
+	Outcome     string
+	Implemented bool
+}
+
+// Case is one item case: the unit of the state machine (§4.1 ItemCase).
+type Case struct {
+	ID          string
+	NoticeID    string
+	ListingID   string
+	SellerID    string
+	NotifierID  string
+	NotifierOrg string // organisation name, for SoR source_identity and the ECL 44 register
+	RightID     string
+	// InfringementType is counterfeit, trademark, copyright, patent, ….
+	InfringementType   string
+	Source             Source
+	TrustedNotifier    bool // platform trusted lane (e.g. GTM)
+	TrustedFlagger     bool // DSA Art 22, DSC-awarded
+	AutomatedDetection bool
+	RequestedMeasures  []string
+
+	State    State
+	Scopes   []Scope
+	Measures []Measure
+	Timers   []Timer
+	Missing  []string // notice fields missing while incomplete
+	Rejected string   // reason a notice was rejected
+
+	ReceivedAt  time.Time
+	QualifiedAt time.Time
+	DecidedAt   time.Time
+	InformedAt  time.Time
+	RestoredAt  time.Time
+	ClosedAt    time.Time
+
+	ReviewerID      string // who claimed the review
+	Decision        *Decision
+	Counter         *CounterNotice
+	CounterAttempts int
+	Proceedings     []Proceeding
+	Complaints      []Complaint
+	Disputes        []Dispute
+
+	Seq int // last measure or timer sequence number
+}
+
+// ActiveMeasures returns the active measures, optionally of one profile ("" for all).
+func (c *Case) ActiveMeasures(profile string) []Measure {
+	var out []Measure
+	for _, m := range c.Measures {
+		if m.Status == MeasureActive && (profile == "" || m.Profile == profile) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// RunningTimers returns the timers that have neither fired nor been cancelled.
+func (c *Case) RunningTimers() []Timer {
+	var out []Timer
+	for _, t := range c.Timers {
+		if t.Status == TimerStatusRunning {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// clone deep-copies the case so that Apply never mutates its input.
+func (c Case) clone() Case {
+	n := c
+	n.RequestedMeasures = slices.Clone(c.RequestedMeasures)
+	n.Scopes = slices.Clone(c.Scopes)
+	for i := range n.Scopes {
+		n.Scopes[i].Territories = slices.Clone(n.Scopes[i].Territories)
+	}
+	n.Measures = slices.Clone(c.Measures)
+	for i := range n.Measures {
+		n.Measures[i].Territories = slices.Clone(n.Measures[i].Territories)
+	}
+	n.Timers = slices.Clone(c.Timers)
+	for i := range n.Timers {
+		n.Timers[i].Tolled = slices.Clone(n.Timers[i].Tolled)
+	}
+	n.Missing = slices.Clone(c.Missing)
+	if c.Decision != nil {
+		d := *c.Decision
+		d.Measures = slices.Clone(d.Measures)
+		n.Decision = &d
+	}
+	if c.Counter != nil {
+		cn := *c.Counter
+		cn.Fields = slices.Clone(cn.Fields)
+		cn.Missing = slices.Clone(cn.Missing)
+		cn.Attestations = maps.Clone(cn.Attestations)
+		n.Counter = &cn
+	}
+	n.Proceedings = slices.Clone(c.Proceedings)
+	n.Complaints = slices.Clone(c.Complaints)
+	n.Disputes = slices.Clone(c.Disputes)
+	return n
+}
