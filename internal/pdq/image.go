@@ -59,8 +59,7 @@ type scratch struct {
 	cols  []int                            // needed target columns
 	srcX  []int                            // their source x (relative to bounds)
 	aux   []int                            // per-column helper offsets
-	aux2  []int
-	bias  []int32
+	ycols []ycol
 	rows  []int // needed target rows
 	srcY  []int // their source y (relative to bounds)
 }
@@ -241,22 +240,20 @@ func fillYCbCr(m *image.YCbCr, s *scratch) {
 	}
 	cw := cx(minX+m.Rect.Dx()-1) + 1
 	ch := cy(minY+m.Rect.Dy()-1) + 1
-	// Per column: chroma index, horizontal neighbour and rounding bias of
-	// the fancy filter (16 * value = 3*cs[i] + cs[i2] + bias, where cs is the
-	// vertically filtered column sum scaled by 4).
-	s.aux = s.aux[:0]
-	s.aux2 = s.aux2[:0]
-	s.bias = s.bias[:0]
-	for _, sx := range s.srcX {
-		i := cx(minX + sx)
-		i2, bias := i, int32(8)
+	// Per column: luma index, chroma index, horizontal neighbour and
+	// rounding bias of the fancy filter (16 * value = 3*cs[c] + cs[c2] +
+	// bias, where cs is the vertically filtered column sum scaled by 4).
+	cols := s.ycols[:0]
+	for j, sx := range s.srcX {
+		c := cx(minX + sx)
+		c2, bias := c, int32(8)
 		if fancy {
 			odd := sx&1 == 1
 			switch {
-			case !odd && i > 0:
-				i2 = i - 1
-			case odd && i < cw-1:
-				i2 = i + 1
+			case !odd && c > 0:
+				c2 = c - 1
+			case odd && c < cw-1:
+				c2 = c + 1
 			}
 			if ratio == image.YCbCrSubsampleRatio420 {
 				if odd {
@@ -266,10 +263,11 @@ func fillYCbCr(m *image.YCbCr, s *scratch) {
 				bias = 4
 			}
 		}
-		s.aux = append(s.aux, i)
-		s.aux2 = append(s.aux2, i2)
-		s.bias = append(s.bias, bias)
+		cols = append(cols, ycol{y: int32(sx), c: int32(c), c2: int32(c2), bias: bias, tx: int32(s.cols[j])})
 	}
+	s.ycols = cols
+	row := &s.row
+	lr, lg, lb := &lut[0], &lut[1], &lut[2]
 	for i, ty := range s.rows {
 		sy := minY + s.srcY[i]
 		yrow := m.Y[(sy-minY)*m.YStride:]
@@ -284,25 +282,29 @@ func fillYCbCr(m *image.YCbCr, s *scratch) {
 		}
 		cb0, cb1 := m.Cb[r*m.CStride:], m.Cb[fr*m.CStride:]
 		cr0, cr1 := m.Cr[r*m.CStride:], m.Cr[fr*m.CStride:]
-		for j, tx := range s.cols {
-			y := int32(yrow[s.srcX[j]])
-			c, c2, bias := s.aux[j], s.aux2[j], s.bias[j]
+		for _, col := range cols {
+			y := int32(yrow[col.y])
 			var cb, cr int32
 			if fancy {
-				cb = (3*(3*int32(cb0[c])+int32(cb1[c])) + 3*int32(cb0[c2]) + int32(cb1[c2]) + bias) >> 4
-				cr = (3*(3*int32(cr0[c])+int32(cr1[c])) + 3*int32(cr0[c2]) + int32(cr1[c2]) + bias) >> 4
+				cb = (9*int32(cb0[col.c]) + 3*int32(cb1[col.c]) + 3*int32(cb0[col.c2]) + int32(cb1[col.c2]) + col.bias) >> 4
+				cr = (9*int32(cr0[col.c]) + 3*int32(cr1[col.c]) + 3*int32(cr0[col.c2]) + int32(cr1[col.c2]) + col.bias) >> 4
 			} else {
-				cb, cr = int32(cb0[c]), int32(cr0[c])
+				cb, cr = int32(cb0[col.c]), int32(cr0[col.c])
 			}
 			cb -= 128
 			cr -= 128
 			rr := y + (fixR*cr+half)>>16
 			gg := y + (-fixGb*cb-fixGr*cr+half)>>16
 			bb := y + (fixB*cb+half)>>16
-			s.row[tx] = lut[0][clamp8(rr)] + lut[1][clamp8(gg)] + lut[2][clamp8(bb)]
+			row[col.tx&(downsampleDim-1)] = lr[clamp8(rr)] + lg[clamp8(gg)] + lb[clamp8(bb)]
 		}
 		s.horizontal(ty)
 	}
+}
+
+// ycol is the per-column data of fillYCbCr.
+type ycol struct {
+	y, c, c2, bias, tx int32
 }
 
 // fillRGB reads 8-bit RGBA pixels; premultiplied (image.RGBA) pixels
