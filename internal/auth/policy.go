@@ -28,6 +28,7 @@ const (
 	DocRead     Action = "document.read"
 	RightCreate Action = "right.create"
 	RightRead   Action = "right.read"
+	RightList   Action = "right.list"
 	RightUpdate Action = "right.update"
 	RightReview Action = "right.review"
 	RightRevoke Action = "right.revoke"
@@ -115,6 +116,8 @@ func may(p Principal, a Action, r Resource) bool {
 	switch a {
 	case OrgRead, RightRead, AuthzRead, DocRead:
 		return true // seeing is reading
+	case RightList:
+		return !p.Platform() || slices.Contains(staffSees[KindRight], p.Role)
 	case OrgList:
 		return p.Platform() && slices.Contains(staffSees[KindOrg], p.Role)
 	case OrgCreate, OrgSuspend:
@@ -152,7 +155,7 @@ func may(p Principal, a Action, r Resource) bool {
 
 func writes(a Action) bool {
 	switch a {
-	case OrgRead, OrgList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case OrgRead, OrgList, RightList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
 		return false
 	}
 	return true

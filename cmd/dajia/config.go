@@ -1,0 +1,93 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// Config is dajia's configuration. Every field can be set by a flag or by
+// the environment variable named beside it; flags win.
+type Config struct {
+	// Addr is the HTTP listen address (DAJIA_ADDR). Default 127.0.0.1:8080.
+	Addr string
+	// DataDir holds the SQLite file and the evidence files (DAJIA_DATA_DIR). Default ./data.
+	DataDir string
+	// DatabaseURL selects PostgreSQL instead of SQLite (DAJIA_DATABASE_URL),
+	// e.g. postgres://dajia@db:5432/dajia?sslmode=disable.
+	DatabaseURL string
+	// AdminEmail is the first admin's login (DAJIA_ADMIN_EMAIL). Default admin@dajia.local.
+	AdminEmail string
+	// AdminPassword is the first admin's password (DAJIA_ADMIN_PASSWORD);
+	// when empty a random one is generated and printed once.
+	AdminPassword string
+	// Demo seeds a small demo world on start (DAJIA_DEMO).
+	Demo bool
+	// MaxUploadBytes limits evidence uploads (DAJIA_MAX_UPLOAD_BYTES). Default 25 MiB.
+	MaxUploadBytes int64
+	// LogFormat is text or json (DAJIA_LOG_FORMAT). Default text.
+	LogFormat string
+	// LogLevel is debug, info, warn or error (DAJIA_LOG_LEVEL). Default info.
+	LogLevel string
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int64) int64 {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(name))
+	return b
+}
+
+// storageFlags registers the flags every subcommand that opens the database needs.
+func (c *Config) storageFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", env("DAJIA_DATA_DIR", "./data"), "directory for the SQLite database and evidence files (DAJIA_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DAJIA_DATABASE_URL", ""), "PostgreSQL URL; SQLite in --data-dir when empty (DAJIA_DATABASE_URL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("DAJIA_LOG_FORMAT", "text"), "log format: text or json (DAJIA_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("DAJIA_LOG_LEVEL", "info"), "log level: debug, info, warn, error (DAJIA_LOG_LEVEL)")
+}
+
+// serveFlags registers the server's flags.
+func (c *Config) serveFlags(fs *flag.FlagSet) {
+	c.storageFlags(fs)
+	fs.StringVar(&c.Addr, "addr", env("DAJIA_ADDR", "127.0.0.1:8080"), "HTTP listen address (DAJIA_ADDR)")
+	fs.StringVar(&c.AdminEmail, "admin-email", env("DAJIA_ADMIN_EMAIL", "admin@dajia.local"), "first admin's e-mail (DAJIA_ADMIN_EMAIL)")
+	fs.BoolVar(&c.Demo, "demo", envBool("DAJIA_DEMO"), "seed a small demo world and print its logins (DAJIA_DEMO)")
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt("DAJIA_MAX_UPLOAD_BYTES", 25<<20), "largest evidence upload in bytes (DAJIA_MAX_UPLOAD_BYTES)")
+	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
+}
+
+// Validate checks the configuration.
+func (c *Config) Validate() error {
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		return fmt.Errorf("--data-dir is empty; give a directory for the database, or --database-url for PostgreSQL")
+	}
+	if c.MaxUploadBytes < 0 || (c.Addr != "" && c.MaxUploadBytes < 1024) {
+		return fmt.Errorf("--max-upload-bytes must be at least 1024")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+// Package app holds dajia's use cases. Each loads what it needs from the
+// store, asks the authorization policy (auth.Check), applies the domain
+// rules, and commits the new state together with its audit entry and its
+// outbox message in one transaction.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dajia-project/dajia/internal/audit"
+	"github.com/dajia-project/dajia/internal/auth"
+	"github.com/dajia-project/dajia/internal/blob"
+	"github.com/dajia-project/dajia/internal/store"
+)
+
+// App is the service layer over one store.
+type App struct {
+	db       *store.DB
+	blobs    blob.Store
+	limits   blob.Limits
+	now      func() time.Time
+	log      *slog.Logger
+	password auth.PasswordParams
+}
+
+// Options configure an App.
+type Options struct {
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Log receives operational messages.
+	Log *slog.Logger
+	// Upload limits for evidence files (blob.DefaultLimits when zero).
+	Limits blob.Limits
+	// Password hashing cost (auth.DefaultPasswordParams when zero).
+	Password auth.PasswordParams
+}
+
+// New returns the service layer.
+func New(db *store.DB, blobs blob.Store, o Options) *App {
+	a := &App{db: db, blobs: blobs, limits: o.Limits, now: o.Now, log: o.Log, password: o.Password}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.limits.MaxBytes == 0 {
+		a.limits = blob.DefaultLimits()
+	}
+	if a.password.Memory == 0 {
+		a.password = auth.DefaultPasswordParams
+	}
+	return a
+}
+
+// DB exposes the store for read models the edges render directly.
+func (a *App) DB() *store.DB { return a.db }
+
+// Now is the service clock, in UTC.
+func (a *App) Now() time.Time { return a.now().UTC() }
+
+// change describes one audited state change.
+type change struct {
+	action     string // e.g. "organization.review"; also the outbox topic
+	objectType string
+	objectID   string
+	orgID      string // the organisation that owns the object
+	before     any    // nil for a creation
+	after      any
+	reason     string
+}
+
+// record appends the audit entry for c and enqueues its event in the
+// transaction, so that the change, its audit entry and its message commit
+// or fail together.
+func (a *App) record(ctx context.Context, tx *store.Tx, p auth.Principal, now time.Time, c change) error {
+	var before, after json.RawMessage
+	var err error
+	if c.before != nil {
+		if before, err = json.Marshal(c.before); err != nil {
+			return err
+		}
+	}
+	if c.after != nil {
+		if after, err = json.Marshal(c.after); err != nil {
+			return err
+		}
+	}
+	e, err := tx.AppendAudit(ctx, audit.Entry{At: now, ActorID: p.ActorID(), ActorOrgID: p.OrgID, Automated: p.KeyID != "" || p.UserID == "system",
+		Action: c.action, ObjectType: c.objectType, ObjectID: c.objectID, OrgID: c.orgID, Before: before, After: after, Reason: c.reason})
+	if err != nil {
+		return err
+	}
+	event, err := json.Marshal(struct {
+		Type       string          `json:"type"`
+		ObjectType string          `json:"object_type"`
+		ObjectID   string          `json:"object_id"`
+		OrgID      string          `json:"org_id"`
+		AuditSeq   int64           `json:"audit_seq"`
+		At         time.Time       `json:"at"`
+		Object     json.RawMessage `json:"object,omitempty"`
+	}{c.action, c.objectType, c.objectID, c.orgID, e.Seq, now, after})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Enqueue(ctx, c.action, c.objectID, event, now); err != nil {
+		return fmt.Errorf("enqueue %s: %w", c.action, err)
+	}
+	return nil
+}
