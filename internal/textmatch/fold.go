@@ -81,7 +81,16 @@ var foldTable = sync.OnceValue(func() *[foldLimit]foldEntry {
 })
 
 // foldRune lower-cases r and folds look-alike and accented letters to ASCII.
+// The result is a fixed point: foldRune(foldRune(r)) == foldRune(r).
 func foldRune(r rune) rune {
+	f := foldOnce(r)
+	if c, ok := confusables[f]; ok {
+		return c
+	}
+	return f
+}
+
+func foldOnce(r rune) rune {
 	if c, ok := confusables[r]; ok {
 		return c
 	}

@@ -43,11 +43,12 @@ const (
 
 const (
 	mulFilter = 0x9e3779b97f4a7c15
+	mulLong   = 0xff51afd7ed558ccd
 	mulTable  = 0xc2b2ae3d27d4eb4f
 	mulParent = 0x165667b19e3779f9
-	// maxFilterBits caps the filter at 1 MiB so that it stays in L2.
-	maxFilterBits = 1 << 23
-	minFilterBits = 1 << 12
+	// maxFilterWords caps the filter at 1 MiB so that it stays in L2.
+	maxFilterWords = 1 << 17
+	minFilterWords = 1 << 6
 	noParent      = ^uint32(0)
 	deepBit       = 1 << 31
 )
@@ -81,12 +82,17 @@ var leMask = [5]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff}
 // each level is keyed by the next 8 bytes. A node holds the patterns whose
 // remaining tail is shorter than 8 bytes, so verifying one is a single masked
 // 8-byte compare. Every text position is first tested against a bitmap of
-// hashed root keys (in L2 cache) and, for 1–3 byte ASCII patterns, an exact
-// 2-byte bitmap; only positions that pass touch the table.
+// hashed root keys (in L2 cache) and, for short patterns, one of two 8 KiB
+// bitmaps (in L1 cache); only positions that pass touch the table.
+//
+// The filter is blocked: the word is chosen by the 4-byte (ASCII-led) or
+// 6-byte (multi-byte-led) prefix and holds one bit for that prefix and one
+// for the 8-byte prefix, so one load answers both questions.
 type Matcher struct {
-	filter  []uint64 // bitmap of hashed root keys except tagA1/tagA2
+	filter  []uint64 // blocked bitmap of tagA4, tagM6 and 8-byte root keys
 	fshift  uint
 	ascii2  []uint64 // exact bitmap over the first two bytes of tagA1/tagA2 patterns
+	runes   []uint64 // hashed bitmap of tagMR keys
 	table   []node   // open addressing
 	tshift  uint
 	tmask   uint64
@@ -217,12 +223,13 @@ func Compile(patterns []Pattern) (*Matcher, error) {
 			roots++
 		}
 	}
-	fbits := minFilterBits
-	for fbits < roots*16 && fbits < maxFilterBits {
-		fbits <<= 1
+	fwords := minFilterWords
+	for fwords < roots && fwords < maxFilterWords {
+		fwords <<= 1
 	}
-	m.filter = make([]uint64, fbits/64)
-	m.fshift = uint(64 - bits.TrailingZeros(uint(fbits)))
+	m.filter = make([]uint64, fwords)
+	m.fshift = uint(64 - bits.TrailingZeros(uint(fwords)))
+	m.runes = make([]uint64, 1<<16/64)
 	tsize := 16
 	for tsize < len(nodes)*2 {
 		tsize <<= 1
@@ -245,9 +252,18 @@ func Compile(patterns []Pattern) (*Matcher, error) {
 			case tagA2 >> 56:
 				v := k & 0xffff
 				m.ascii2[v>>6] |= 1 << (v & 63)
-			default:
-				h := (k * mulFilter) >> m.fshift
-				m.filter[h>>6] |= 1 << (h & 63)
+			case tagMR >> 56:
+				h := (k * mulFilter) >> 48
+				m.runes[h>>6] |= 1 << (h & 63)
+			case tagA4 >> 56, tagM6 >> 56:
+				h := k * mulFilter
+				m.filter[h>>m.fshift] |= 1 << ((h >> (m.fshift - 6)) & 63)
+			default: // 8-byte key
+				short := k&0xffffffff | tagA4
+				if k&0x80 != 0 {
+					short = k&0xffffffffffff | tagM6
+				}
+				m.filter[(short*mulFilter)>>m.fshift] |= 1 << ((k * mulLong) >> 58)
 			}
 		}
 		first := uint32(len(m.pats))
@@ -317,7 +333,7 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 		return dst
 	}
 	p := n.text[:len(n.text)+padding]
-	filter, ascii2 := m.filter, m.ascii2
+	filter, ascii2, runes := m.filter, m.ascii2, m.runes
 	fshift := m.fshift & 63
 	for i := from; i < to; {
 		b := p[i]
@@ -330,26 +346,38 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 				dst = m.root(dst, n, i, to, w&0xffff|tagA2, 2)
 			}
 			k := w&0xffffffff | tagA4
-			if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-				dst = m.root(dst, n, i, to, k, 4)
-			}
-			if h := (w * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-				dst = m.root(dst, n, i, to, w, 8)
+			h := k * mulFilter
+			fw := filter[h>>fshift]
+			bs := uint64(1) << ((h >> (fshift - 6)) & 63)
+			bl := uint64(1) << ((w * mulLong) >> 58)
+			if fw&(bs|bl) != 0 {
+				if fw&bs != 0 {
+					dst = m.root(dst, n, i, to, k, 4)
+				}
+				if fw&bl != 0 {
+					dst = m.root(dst, n, i, to, w, 8)
+				}
 			}
 			i++
 			continue
 		}
 		sz := int(runeLen[b])
 		k := w&leMask[sz] | tagMR
-		if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
+		if x := (k * mulFilter) >> 48; runes[x>>6]&(1<<(x&63)) != 0 {
 			dst = m.root(dst, n, i, to, k, sz)
 		}
 		k = w&0xffffffffffff | tagM6
-		if h := (k * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-			dst = m.root(dst, n, i, to, k, 6)
-		}
-		if h := (w * mulFilter) >> fshift; filter[h>>6]&(1<<(h&63)) != 0 {
-			dst = m.root(dst, n, i, to, w, 8)
+		h := k * mulFilter
+		fw := filter[h>>fshift]
+		bs := uint64(1) << ((h >> (fshift - 6)) & 63)
+		bl := uint64(1) << ((w * mulLong) >> 58)
+		if fw&(bs|bl) != 0 {
+			if fw&bs != 0 {
+				dst = m.root(dst, n, i, to, k, 6)
+			}
+			if fw&bl != 0 {
+				dst = m.root(dst, n, i, to, w, 8)
+			}
 		}
 		i += sz
 	}

@@ -229,7 +229,9 @@ func (z *Normalizer) general(r rune, s, e int, ft *[foldLimit]foldEntry, ts *tsT
 	default:
 		kind = classify(r)
 		if kind == kindLetter || kind == kindCJK {
-			r = unicode.ToLower(r)
+			if r = unicode.ToLower(r); r < foldLimit {
+				r = ft[r].to
+			}
 		}
 	}
 	z.handle(r, kind, s, e, ts)

@@ -51,6 +51,7 @@ func TestNormalize(t *testing.T) {
 		{"hangul kept", "나이키", "나이키"},
 		{"russian word folded", "Москва", "mockba"},
 		{"ligature", "ﬁla", "fila"},
+		{"capital soft sign folds like small", "Ь", "b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,5 +185,15 @@ func checkInvariants(t *testing.T, n *Normalized) {
 	}
 	if strings.IndexByte(string(text), 0) >= 0 {
 		t.Fatalf("normalised text contains NUL")
+	}
+}
+
+func TestFoldIsFixedPoint(t *testing.T) {
+	ft := foldTable()
+	for r := rune(0); r < foldLimit; r++ {
+		f := ft[r].to
+		if f < foldLimit && ft[f].to != f {
+			t.Errorf("fold(%U) = %U but fold(%U) = %U, want a fixed point", r, f, f, ft[f].to)
+		}
 	}
 }
