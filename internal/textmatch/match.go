@@ -49,8 +49,8 @@ const (
 	// maxFilterWords caps the filter at 1 MiB so that it stays in L2.
 	maxFilterWords = 1 << 17
 	minFilterWords = 1 << 6
-	noParent      = ^uint32(0)
-	deepBit       = 1 << 31
+	noParent       = ^uint32(0)
+	deepBit        = 1 << 31
 )
 
 // runeLen is the length of a UTF-8 sequence by its first byte; 1 for bytes
