@@ -20,7 +20,7 @@ func authzResource(au registry.Authorization) auth.Resource {
 // CreateAuthorization files an agent's authorisation for review.
 func (a *App) CreateAuthorization(ctx context.Context, p auth.Principal, in registry.AuthorizationInput) (registry.Authorization, error) {
 	var au registry.Authorization
-	if err := auth.Check(p, auth.AuthzCreate, auth.Resource{Kind: auth.KindAuthorization, OrgID: p.OrgID}); err != nil {
+	if err := auth.Check(p, auth.AuthzCreate, auth.Resource{Kind: auth.KindAuthorization}); err != nil {
 		return au, err
 	}
 	now := a.Now()
@@ -78,13 +78,11 @@ func (a *App) Authorization(ctx context.Context, p auth.Principal, authID string
 // party); others those they are a party to.
 func (a *App) Authorizations(ctx context.Context, p auth.Principal, party string, state registry.AuthState, page store.Page) ([]registry.Authorization, string, error) {
 	f := store.AuthorizationFilter{Party: party, State: state}
-	if err := auth.Check(p, auth.AuthzRead, auth.Resource{Kind: auth.KindAuthorization, OrgID: p.OrgID}); err != nil {
+	if err := auth.Check(p, auth.AuthzList, auth.Resource{Kind: auth.KindAuthorization}); err != nil {
 		return nil, "", err
 	}
 	if !p.Platform() {
 		f.Party = p.OrgID
-	} else if !p.Is(auth.RoleAdmin, auth.RoleReviewer, auth.RoleInvestigator) {
-		return nil, "", fault.New(fault.ErrForbidden, "your role (%s) does not list authorisations", p.Role)
 	}
 	return a.db.Authorizations(ctx, f, page)
 }

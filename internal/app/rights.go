@@ -48,7 +48,7 @@ func (a *App) rightResource(ctx context.Context, q *store.Querier, r registry.Ri
 // CreateRight files a right for the caller's organisation (a rights holder).
 func (a *App) CreateRight(ctx context.Context, p auth.Principal, in registry.RightInput) (RightView, error) {
 	var v RightView
-	if err := auth.Check(p, auth.RightCreate, auth.Resource{Kind: auth.KindRight, OrgID: p.OrgID}); err != nil {
+	if err := auth.Check(p, auth.RightCreate, auth.Resource{Kind: auth.KindRight}); err != nil {
 		return v, err
 	}
 	now := a.Now()

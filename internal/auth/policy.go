@@ -34,6 +34,7 @@ const (
 	RightRevoke Action = "right.revoke"
 	AuthzCreate Action = "authorization.create"
 	AuthzRead   Action = "authorization.read"
+	AuthzList   Action = "authorization.list"
 	AuthzReview Action = "authorization.review"
 	AuthzRevoke Action = "authorization.revoke"
 	AuditRead   Action = "audit.read"
@@ -118,6 +119,8 @@ func may(p Principal, a Action, r Resource) bool {
 		return true // seeing is reading
 	case RightList:
 		return !p.Platform() || slices.Contains(staffSees[KindRight], p.Role)
+	case AuthzList:
+		return !p.Platform() || slices.Contains(staffSees[KindAuthorization], p.Role)
 	case OrgList:
 		return p.Platform() && slices.Contains(staffSees[KindOrg], p.Role)
 	case OrgCreate, OrgSuspend:
@@ -155,7 +158,7 @@ func may(p Principal, a Action, r Resource) bool {
 
 func writes(a Action) bool {
 	switch a {
-	case OrgRead, OrgList, RightList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
 		return false
 	}
 	return true
