@@ -66,7 +66,9 @@ type authzCase struct {
 func authzCases() []authzCase {
 	staffOrg := "admin reviewer investigator liaison"
 	return []authzCase{
-		{"POST", "/api/v1/auth/login", nil, func(*world, string) any { return map[string]string{"email": "nobody@test.example", "password": "wrong-password"} },
+		{"POST", "/api/v1/auth/login", nil, func(*world, string) any {
+			return map[string]string{"email": "nobody@test.example", "password": "wrong-password"}
+		},
 			expect(unauth)},
 		{"POST", "/api/v1/auth/logout", nil, nil, expect(allow)},
 		{"GET", "/api/v1/auth/session", nil, nil, expect(allow)},
