@@ -3,12 +3,14 @@ package textmatch
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
 		"N i k e", "耐-克", "ＮＩＫＥ", "Nіkе", "蘋果", "Ni\u200bke", "1 : 1", "e\u0301\u0301\u0301",
-		"a\xffb", "Nike™", "ﷺ", "\u0000\u0001", strings.Repeat("\u0301", 40),
+		"a\xffb", "Nike™", "ﷺ", "\u0000\u0001", "【正品】ＮＩＫＥ，耐克！", "Ｅ\u0301", "、\u3099", strings.Repeat("\u0301", 40),
 	} {
 		f.Add(s)
 	}
@@ -21,6 +23,14 @@ func FuzzNormalize(f *testing.F) {
 				if a < 0 || b > len(s) || a > b {
 					t.Fatalf("Original(%d, %d) = (%d, %d), want 0 <= a <= b <= %d", i, j, a, b, len(s))
 				}
+			}
+		}
+		// The fast paths agree with NFKC applied up front ("™" and "℠" are
+		// deliberately not expanded, so they are left out).
+		if !strings.ContainsAny(s, "™℠") {
+			pre := Normalize(norm.NFKC.String(s))
+			if got, want := n.String(), pre.String(); got != want {
+				t.Fatalf("Normalize(%q) = %q, but Normalize(NFKC(s)) = %q", s, got, want)
 			}
 		}
 		// Normalising twice changes nothing.

@@ -145,6 +145,10 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 	}
 	n.text, n.start, n.end = n.text[:0], n.start[:0], n.end[:0]
 	n.word, n.clause = n.word[:0], n.clause[:0]
+	if words := len(s)/64 + 1; cap(n.word) < words {
+		n.word = make([]uint64, 0, words+words/4)
+		n.clause = make([]uint64, 0, words+words/4)
+	}
 	z.prev, z.sep, z.clause, z.tokLen, z.evasion, z.lastRune = kindSep, false, false, 0, -1, 0
 	z.pend = z.pend[:0]
 	setBit(&n.clause, 0)
@@ -177,12 +181,38 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 			// stable starters that never compose.
 			r := rune(b&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
 			if r >= 0x4e00 {
-				z.put(ts.simplified(r), kindCJK, i, i+3)
+				if r = ts.simplified(r); r < 0x10000 {
+					z.emitCJK3(r, i)
+				} else {
+					z.put(r, kindCJK, i, i+3)
+				}
 			} else {
 				z.general(r, i, i+3, ft, ts)
 			}
 			i += 3
 			continue
+		}
+		if (b == 0xe3 || b == 0xef) && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			(i+3 == len(s) || s[i+3] < utf8.RuneSelf || s[i+3] >= 0xe3 && s[i+3] <= 0xe9 || s[i+3] == 0xef) {
+			// CJK punctuation (U+3000..U+303F) and full-width ASCII
+			// (U+FF01..U+FF5E) are common in Chinese listings; handle them
+			// without the NFKC machinery.
+			r := rune(b&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			switch {
+			case r == 0x3000:
+				z.sep = true
+				i += 3
+				continue
+			case r > 0x3000 && r <= 0x3035 || r >= 0x303b && r <= 0x303f:
+				z.handle(r, classify(r), i, i+3, ts)
+				i += 3
+				continue
+			case r >= 0xff01 && r <= 0xff5e:
+				fe := ft[r-0xfee0]
+				z.handle(fe.to, fe.kind, i, i+3, ts)
+				i += 3
+				continue
+			}
 		}
 		j := i + norm.NFKC.NextBoundaryInString(s[i:], true)
 		if j <= i {
@@ -313,6 +343,26 @@ func (z *Normalizer) emit(r rune, kind runeKind, s, e int) {
 		n.end = append(n.end, int32(e))
 	}
 	z.prev, z.sep, z.clause, z.lastRune = kind, false, false, r
+	z.pend = z.pend[:0]
+}
+
+// emitCJK3 is emit for a CJK character of three UTF-8 bytes taken from
+// s[i:i+3].
+func (z *Normalizer) emitCJK3(r rune, i int) {
+	n := &z.n
+	pos := len(n.text)
+	if z.prev == kindLetter {
+		z.endToken()
+	}
+	setBit(&n.word, pos)
+	if z.clause {
+		setBit(&n.clause, pos)
+	}
+	n.text = append(n.text, byte(0xe0|r>>12), byte(0x80|(r>>6)&0x3f), byte(0x80|r&0x3f))
+	s, e := int32(i), int32(i+3)
+	n.start = append(n.start, s, s, s)
+	n.end = append(n.end, e, e, e)
+	z.prev, z.sep, z.clause, z.lastRune = kindCJK, false, false, r
 	z.pend = z.pend[:0]
 }
 
