@@ -44,11 +44,12 @@ const (
 const (
 	mulFilter = 0x9e3779b97f4a7c15
 	mulLong   = 0xff51afd7ed558ccd
+	mulLong5  = 0xc4ceb9fe1a85ec53
 	mulTable  = 0xc2b2ae3d27d4eb4f
 	mulParent = 0x165667b19e3779f9
 	// maxFilterWords caps the filter at 1 MiB so that it stays in L2.
 	maxFilterWords = 1 << 17
-	minFilterWords = 1 << 6
+	minFilterWords = 1 << 9
 	noParent       = ^uint32(0)
 	deepBit        = 1 << 31
 )
@@ -85,12 +86,14 @@ var leMask = [5]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff}
 // hashed root keys (in L2 cache) and, for short patterns, one of two 8 KiB
 // bitmaps (in L1 cache); only positions that pass touch the table.
 //
-// The filter is blocked: the word is chosen by the 4-byte (ASCII-led) or
-// 6-byte (multi-byte-led) prefix and holds one bit for that prefix and one
-// for the 8-byte prefix, so one load answers both questions.
+// The filter is blocked: a 64-byte line is chosen by the 4-byte (ASCII-led)
+// or 6-byte (multi-byte-led) prefix, and holds the bits for "a pattern of
+// exactly these 4 bytes", "a 5–7 byte pattern with this 5-byte prefix",
+// "a 6–7 byte pattern with this 6-byte prefix" and "an 8+ byte pattern with
+// this 8-byte prefix", so one cache miss answers all questions.
 type Matcher struct {
 	filter  []uint64 // blocked bitmap of tagA4, tagM6 and 8-byte root keys
-	fshift  uint
+	lshift  uint     // 64 - log2(number of 512-bit lines in filter)
 	ascii2  []uint64 // exact bitmap over the first two bytes of tagA1/tagA2 patterns
 	runes   []uint64 // hashed bitmap of tagMR keys
 	table   []node   // open addressing
@@ -224,11 +227,11 @@ func Compile(patterns []Pattern) (*Matcher, error) {
 		}
 	}
 	fwords := minFilterWords
-	for fwords < roots && fwords < maxFilterWords {
+	for fwords < 2*roots && fwords < maxFilterWords {
 		fwords <<= 1
 	}
 	m.filter = make([]uint64, fwords)
-	m.fshift = uint(64 - bits.TrailingZeros(uint(fwords)))
+	m.lshift = uint(64 - bits.TrailingZeros(uint(fwords/8)))
 	m.runes = make([]uint64, 1<<16/64)
 	tsize := 16
 	for tsize < len(nodes)*2 {
@@ -255,15 +258,22 @@ func Compile(patterns []Pattern) (*Matcher, error) {
 			case tagMR >> 56:
 				h := (k * mulFilter) >> 48
 				m.runes[h>>6] |= 1 << (h & 63)
-			case tagA4 >> 56, tagM6 >> 56:
-				h := k * mulFilter
-				m.filter[h>>m.fshift] |= 1 << ((h >> (m.fshift - 6)) & 63)
+			case tagM6 >> 56:
+				m.setBit(k, (k*mulFilter>>(m.lshift-9))&511)
+			case tagA4 >> 56:
+				for _, pi := range nd.pats {
+					if t := list[pi].text; len(t) == 4 {
+						m.setBit(k, (k*mulFilter>>(m.lshift-9))&511)
+					} else {
+						m.setBit(k, (loadTail(t[:5])*mulLong5)>>55)
+					}
+				}
 			default: // 8-byte key
 				short := k&0xffffffff | tagA4
 				if k&0x80 != 0 {
 					short = k&0xffffffffffff | tagM6
 				}
-				m.filter[(short*mulFilter)>>m.fshift] |= 1 << ((k * mulLong) >> 58)
+				m.setBit(short, (k*mulLong)>>55)
 			}
 		}
 		first := uint32(len(m.pats))
@@ -301,6 +311,12 @@ func compareBool(a, b bool) int {
 	return 1
 }
 
+// setBit sets bit (0..511) of the filter line chosen by the root key short.
+func (m *Matcher) setBit(short, bit uint64) {
+	w := (short*mulFilter)>>m.lshift*8 + bit>>6
+	m.filter[w] |= 1 << (bit & 63)
+}
+
 // lookup returns the node with the given parent and key, or nil.
 func (m *Matcher) lookup(parent uint32, k uint64) *node {
 	h := nodeHash(parent, k, m.tshift)
@@ -334,7 +350,7 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 	}
 	p := n.text[:len(n.text)+padding]
 	filter, ascii2, runes := m.filter, m.ascii2, m.runes
-	fshift := m.fshift & 63
+	lshift := m.lshift & 63
 	for i := from; i < to; {
 		b := p[i]
 		w := binary.LittleEndian.Uint64(p[i:])
@@ -347,16 +363,16 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 			}
 			k := w&0xffffffff | tagA4
 			h := k * mulFilter
-			fw := filter[h>>fshift]
-			bs := uint64(1) << ((h >> (fshift - 6)) & 63)
-			bl := uint64(1) << ((w * mulLong) >> 58)
-			if fw&(bs|bl) != 0 {
-				if fw&bs != 0 {
-					dst = m.root(dst, n, i, to, k, 4)
-				}
-				if fw&bl != 0 {
-					dst = m.root(dst, n, i, to, w, 8)
-				}
+			line := filter[(h>>lshift)*8:]
+			line = line[:8:8]
+			b4 := (h >> (lshift - 9)) & 511
+			b5 := ((w & 0xffffffffff) * mulLong5) >> 55
+			b8 := (w * mulLong) >> 55
+			if line[b4>>6]&(1<<(b4&63)) != 0 || line[b5>>6]&(1<<(b5&63)) != 0 {
+				dst = m.root(dst, n, i, to, k, 4)
+			}
+			if line[b8>>6]&(1<<(b8&63)) != 0 {
+				dst = m.root(dst, n, i, to, w, 8)
 			}
 			i++
 			continue
@@ -368,16 +384,15 @@ func (m *Matcher) findRange(dst []Match, n *Normalized, from, to int) []Match {
 		}
 		k = w&0xffffffffffff | tagM6
 		h := k * mulFilter
-		fw := filter[h>>fshift]
-		bs := uint64(1) << ((h >> (fshift - 6)) & 63)
-		bl := uint64(1) << ((w * mulLong) >> 58)
-		if fw&(bs|bl) != 0 {
-			if fw&bs != 0 {
-				dst = m.root(dst, n, i, to, k, 6)
-			}
-			if fw&bl != 0 {
-				dst = m.root(dst, n, i, to, w, 8)
-			}
+		line := filter[(h>>lshift)*8:]
+		line = line[:8:8]
+		b6 := (h >> (lshift - 9)) & 511
+		b8 := (w * mulLong) >> 55
+		if line[b6>>6]&(1<<(b6&63)) != 0 {
+			dst = m.root(dst, n, i, to, k, 6)
+		}
+		if line[b8>>6]&(1<<(b8&63)) != 0 {
+			dst = m.root(dst, n, i, to, w, 8)
 		}
 		i += sz
 	}
