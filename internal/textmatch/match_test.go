@@ -238,3 +238,27 @@ func TestFindAllMatchesNaive(t *testing.T) {
 		t.Errorf("property test saw %d matches in total, want at least 5000 for a meaningful comparison", total)
 	}
 }
+
+// TestFindAllMatchesNaiveGenerated runs the naive comparison on the
+// benchmark's generated brand patterns and listings, which include long
+// patterns (several trie levels) and many shared prefixes.
+func TestFindAllMatchesNaiveGenerated(t *testing.T) {
+	pats := genPatterns(3000, 7)
+	m, err := Compile(pats)
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	total := 0
+	for i, text := range genTexts(60, 450, pats, 8) {
+		n := Normalize(text)
+		got := m.FindAll(nil, &n)
+		want := naiveFindAll(pats, &n)
+		total += len(want)
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Fatalf("text %d %q (-naive +fast):\n%s", i, text, diff)
+		}
+	}
+	if total < 100 {
+		t.Errorf("saw %d matches in total, want at least 100 for a meaningful comparison", total)
+	}
+}
