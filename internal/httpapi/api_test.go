@@ -266,3 +266,38 @@ func TestCSRFAndSessionRules(t *testing.T) {
 		t.Errorf("malformed key: got %d, want 401", status)
 	}
 }
+
+func TestOwnersSeeRightsExpiringWithin90Days(t *testing.T) {
+	w := newWorld(t, storetest.Engines()[0])
+	soon := w.app.Now().AddDate(0, 0, 40).Format("2006-01-02")
+	status, raw := w.request(w.ids["aOwner"], "POST", "/api/v1/rights", map[string]any{"type": "trademark", "trademark": map[string]any{
+		"office": "JPO", "registration_number": "5000001", "mark_text": "A", "nice_classes": []int{25},
+		"registered_on": "2017-01-01", "expires_on": soon}, "certificates": []any{map[string]any{"document_id": w.docA.ID}}})
+	if status != 201 {
+		t.Fatalf("got %d %s", status, raw)
+	}
+	var created struct {
+		ID           string `json:"id"`
+		ExpiringSoon bool   `json:"expiring_soon"`
+	}
+	json.Unmarshal(raw, &created)
+	if !created.ExpiringSoon {
+		t.Errorf("a right expiring on %s is not flagged expiring_soon", soon)
+	}
+	status, raw = w.request(w.ids["aOwner"], "GET", "/api/v1/rights?expiring=true", nil)
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	json.Unmarshal(raw, &list)
+	if status != 200 || len(list.Items) != 1 || list.Items[0].ID != created.ID {
+		t.Fatalf("expiring list: got %d %s, want only %s", status, raw, created.ID)
+	}
+	// Another organisation's expiring rights never show.
+	_, raw = w.request(w.ids["bOwner"], "GET", "/api/v1/rights?expiring=true", nil)
+	json.Unmarshal(raw, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("B sees A's expiring right: %s", raw)
+	}
+}
