@@ -1,8 +1,10 @@
 package textmatch
 
 import (
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 type benchData struct {
@@ -29,6 +31,30 @@ var loadBench = sync.OnceValues(func() (*benchData, error) {
 	return d, nil
 })
 
+// cpuMeter reports "cpu-MB/s": bytes per second of CPU time of the
+// benchmark's OS thread, next to the wall-clock MB/s.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU(b *testing.B) *cpuMeter {
+	b.Helper()
+	runtime.LockOSThread()
+	b.Cleanup(runtime.UnlockOSThread)
+	t, ok := threadCPU()
+	return &cpuMeter{start: t, ok: ok}
+}
+
+func (c *cpuMeter) report(b *testing.B, bytesPerOp int) {
+	b.Helper()
+	t, ok := threadCPU()
+	if !c.ok || !ok || t <= c.start {
+		return
+	}
+	b.ReportMetric(float64(bytesPerOp)*float64(b.N)/(t-c.start).Seconds()/1e6, "cpu-MB/s")
+}
+
 func benchSetup(b *testing.B) *benchData {
 	b.Helper()
 	d, err := loadBench()
@@ -46,6 +72,7 @@ func BenchmarkMatch100k(b *testing.B) {
 	b.ReportAllocs()
 	var dst []Match
 	found := 0
+	cpu := startCPU(b)
 	for b.Loop() {
 		found = 0
 		for i := range d.norms {
@@ -53,6 +80,7 @@ func BenchmarkMatch100k(b *testing.B) {
 			found += len(dst)
 		}
 	}
+	cpu.report(b, d.nb)
 	b.ReportMetric(float64(found)/float64(len(d.norms)), "matches/text")
 }
 
@@ -62,11 +90,13 @@ func BenchmarkNormalize(b *testing.B) {
 	b.SetBytes(int64(d.raw))
 	b.ReportAllocs()
 	var z Normalizer
+	cpu := startCPU(b)
 	for b.Loop() {
 		for _, s := range d.texts {
 			z.Normalize(s)
 		}
 	}
+	cpu.report(b, d.raw)
 }
 
 // BenchmarkNormalizeMatch100k measures normalisation plus matching, end to
@@ -77,11 +107,13 @@ func BenchmarkNormalizeMatch100k(b *testing.B) {
 	b.ReportAllocs()
 	var z Normalizer
 	var dst []Match
+	cpu := startCPU(b)
 	for b.Loop() {
 		for _, s := range d.texts {
 			dst = d.m.FindAll(dst[:0], z.Normalize(s))
 		}
 	}
+	cpu.report(b, d.raw)
 }
 
 // BenchmarkCompile100k measures building the matcher.
