@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,7 +128,14 @@ func schemaFields(t testing.TB, err error) []string {
 			return
 		}
 		if len(e.InstanceLocation) > 0 {
-			fields = append(fields, e.InstanceLocation[0])
+			// "/content_id/EAN-13" → "content_id.EAN-13"; array indexes are dropped.
+			var parts []string
+			for _, tok := range e.InstanceLocation {
+				if _, err := strconv.Atoi(tok); err != nil {
+					parts = append(parts, tok)
+				}
+			}
+			fields = append(fields, strings.Join(parts, "."))
 			return
 		}
 		if r, ok := e.ErrorKind.(*kind.Required); ok {
