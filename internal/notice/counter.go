@@ -144,15 +144,20 @@ func (t *transition) counterDelivered(ev CounterDelivered) error {
 
 func (t *transition) setRestoreTimer(p *policy.Profile, start time.Time) (Timer, error) {
 	rt := p.RestorationTimer
-	rule := rt.Rule()
-	due, err := t.due(start, rt.Duration.Min, rule)
+	rule, minRule, maxRule := rt.Rule(), rt.Rule(), rt.Rule()
+	if !rt.Duration.Fixed() && rule == "" {
+		// A window (DMCA: not less than 10, nor more than 14 business
+		// days): its opening and its close are computed differently.
+		minRule, maxRule = RuleWindowOpens, RuleWindowCloses
+	}
+	due, err := t.due(start, rt.Duration.Min, minRule)
 	if err != nil {
 		return Timer{}, err
 	}
 	tm := Timer{Kind: TimerRestore, Profile: p.ID, StartsAt: start, DueAt: due, BaseDueAt: due,
-		Calendar: rt.Duration.Min.Calendar, Rule: rule, RuleRef: refs(p).restore, OnExpiry: rt.OnExpiry}
+		Calendar: rt.Duration.Min.Calendar, Rule: minRule, RuleRef: refs(p).restore, OnExpiry: rt.OnExpiry}
 	if !rt.Duration.Fixed() {
-		if tm.LatestAt, err = t.due(start, rt.Duration.Max, rule); err != nil {
+		if tm.LatestAt, err = t.due(start, rt.Duration.Max, maxRule); err != nil {
 			return Timer{}, err
 		}
 	}

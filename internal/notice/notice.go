@@ -28,6 +28,16 @@ type Deadlines interface {
 	Due(start time.Time, p policy.Period, rule string) (time.Time, error)
 }
 
+// Rules handed to Deadlines besides a profile's own ("CC201+CC203") and ""
+// (plain counting on the period's calendar).
+const (
+	// RuleWindowOpens is the earliest instant of a window given as a range
+	// ("not less than 10 ... business days following receipt").
+	RuleWindowOpens = "WINDOW_OPENS"
+	// RuleWindowCloses is the latest instant of such a window ("nor more than 14").
+	RuleWindowCloses = "WINDOW_CLOSES"
+)
+
 // Profiles looks up policy profiles by ID; *policy.Set implements it.
 type Profiles interface {
 	Profile(id string) (*policy.Profile, error)

@@ -293,7 +293,7 @@ func TestUSDMCA(t *testing.T) {
 						got.Calendar != policy.CalendarUSFedBD || got.RuleRef != "17 U.S.C. 512(g)(2)(C)" {
 						t.Errorf("restore timer = %+v, want 10..14 BD from receipt on US_FED_BD", got)
 					}
-					if !slices.Contains(cal.calls, dueCall{received, "10 BD@US_FED_BD", ""}) {
+					if !slices.Contains(cal.calls, dueCall{received, "10 BD@US_FED_BD", RuleWindowOpens}) || !slices.Contains(cal.calls, dueCall{received, "14 BD@US_FED_BD", RuleWindowCloses}) {
 						t.Errorf("deadline calls = %+v, want 10 BD from receipt", cal.calls)
 					}
 					n := only[Notify](effs)
