@@ -152,10 +152,10 @@ func (s *Statement) AddMeasure(measure string, end time.Time) error {
 	var curEnd *time.Time
 	switch field {
 	case "decision_visibility":
+		s.VisibilityEnd = laterEnd(s.VisibilityEnd, end, len(s.Visibility) == 0)
 		if !slices.Contains(s.Visibility, key) {
 			s.Visibility = append(s.Visibility, key)
 		}
-		s.VisibilityEnd = laterEnd(s.VisibilityEnd, end, len(s.Visibility) == 1)
 		return nil
 	case "decision_monetary":
 		cur, curEnd = &s.Monetary, &s.MonetaryEnd
