@@ -89,11 +89,12 @@ var (
 	tWholeEEA     = text{"the whole European Economic Area (all 30 countries)", "整个欧洲经济区（全部30个国家）"}
 	tWholeEU      = text{"all 27 member states of the European Union", "欧盟全部27个成员国"}
 	tListSep      = text{", ", "、"}
+	tSentenceSep  = text{" ", ""}
 	tFrom         = text{"From %s", "自%s起"}
 	tUntil        = text{", until %s.", "，至%s止。"}
 	tIndefinite   = text{", until further notice.", "，无固定期限。"}
 	tWhy          = text{"2. Why", "二、处理理由"}
-	tSourceOrg    = text{" from %s", "%s"}
+	tSourceOrg    = text{" from %s", "“%s”"}
 	tSourceNoOrg  = text{"", "通知人"}
 	tRight        = text{"The right concerned: %s", "涉及的权利：%s"}
 	tRegistration = text{" (registration %s", "（注册号%s"}
@@ -102,7 +103,7 @@ var (
 	tClose        = text{")", "）"}
 	tFacts        = text{"Facts and circumstances: %s", "事实与情况：%s"}
 	tIllegal      = text{"Ground: we consider the content illegal under %s. %s", "依据：我们认为该内容依据%s构成违法内容。%s"}
-	tIncompatible = text{"Ground: we consider the content incompatible with our terms and conditions, %s. %s", "依据：我们认为该内容违反我们的服务条款%s。%s"}
+	tIncompatible = text{"Ground: we consider the content incompatible with our terms and conditions, %s. %s", "依据：我们认为该内容违反我们的服务条款（%s）。%s"}
 	tAlsoIllegal  = text{"We also consider it illegal.", "我们同时认为该内容违法。"}
 	tMoreInfo     = text{"Text of the rule: %s", "规则原文：%s"}
 	tDetectedAuto = text{"The content was detected by automated means.", "该内容系通过自动化手段发现。"}
@@ -155,7 +156,7 @@ func Render(s Statement, lang string) string {
 		} else {
 			fmt.Fprintf(&b, t.in(lang), on)
 		}
-		b.WriteString(" ")
+		b.WriteString(tSentenceSep.in(lang))
 		fmt.Fprintf(&b, tFrom.in(lang), date(s.ApplicationDate))
 		if end.IsZero() {
 			b.WriteString(tIndefinite.in(lang))
@@ -188,7 +189,12 @@ func Render(s Statement, lang string) string {
 		if s.SourceType == SourceVoluntary {
 			line(t)
 		} else {
-			line(t, org)
+			// "from ACME S.A.." reads badly: one full stop is enough.
+			sentence := fmt.Sprintf(t.in(lang), org)
+			if strings.HasSuffix(sentence, "..") {
+				sentence = sentence[:len(sentence)-1]
+			}
+			b.WriteString(sentence + "\n")
 		}
 	}
 	if r := s.Right; r.Type != "" {
