@@ -157,6 +157,9 @@ func (p Payload) normalised() Payload {
 	p.ContentType = unique(p.ContentType)
 	p.CategorySpecification = unique(p.CategorySpecification)
 	p.CategoryAddition = slices.DeleteFunc(unique(p.CategoryAddition), func(c string) bool { return c == p.Category })
+	if len(p.CategoryAddition) == 0 {
+		p.CategoryAddition = nil
+	}
 	p.TerritorialScope = unique(p.TerritorialScope)
 	slices.Sort(p.TerritorialScope)
 
@@ -362,8 +365,13 @@ const mask = "***"
 
 // redact masks e-mail addresses and phone numbers in s.
 func redact(s string) string {
-	s = emailRE.ReplaceAllString(s, mask)
-	s = phoneRE.ReplaceAllString(s, mask)
+	// Cheap tests first: most texts hold neither an @ nor a phone label.
+	if strings.ContainsAny(s, "@＠") {
+		s = emailRE.ReplaceAllString(s, mask)
+	}
+	if strings.Contains(s, "+") || containsAny(strings.ToLower(s), phoneLabels) {
+		s = phoneRE.ReplaceAllString(s, mask)
+	}
 	// A Chinese mobile number stands alone: not part of a longer digit run.
 	var b strings.Builder
 	last := 0
@@ -380,6 +388,18 @@ func redact(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// phoneLabels are the lowercase words phoneRE's labelled numbers start with.
+var phoneLabels = []string{"tel", "phone", "fax", "mob", "电话", "手机", "联系方式"}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
