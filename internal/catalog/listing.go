@@ -112,6 +112,16 @@ func (l Listing) MarshalJSON() ([]byte, error) {
 	return l.doc, nil
 }
 
+// UnmarshalJSON reads a stored document (see LoadListing).
+func (l *Listing) UnmarshalJSON(b []byte) error {
+	v, err := LoadListing(b)
+	if err != nil {
+		return err
+	}
+	*l = v
+	return nil
+}
+
 // ParseListing decodes and validates a listing document as the marketplace
 // sends it. now bounds updated_at (at most a day ahead, for clock skew: a
 // far-future timestamp would make every later update look stale). Errors
