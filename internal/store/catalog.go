@@ -19,8 +19,10 @@ type ListingVersion struct {
 	Listing    catalog.Listing
 	Version    int
 	ReceivedAt time.Time
-	// Current is the listing's current version number.
-	Current int
+	// Current is the listing's current version number and SellerID its
+	// current seller (who may see every version).
+	Current  int
+	SellerID string
 }
 
 // ListingVersionInfo describes a stored version without its document.
@@ -111,7 +113,7 @@ func (q *Querier) ListingVersion(ctx context.Context, id string, version int) (L
 	var v ListingVersion
 	var doc string
 	var received int64
-	query := `SELECT v.version, v.doc, v.received_at, l.version FROM listings l JOIN listing_versions v ON v.listing_id = l.id AND v.version = `
+	query := `SELECT v.version, v.doc, v.received_at, l.version, l.seller_id FROM listings l JOIN listing_versions v ON v.listing_id = l.id AND v.version = `
 	if version == 0 {
 		query += `l.version WHERE l.id = $1`
 	} else {
@@ -121,7 +123,7 @@ func (q *Querier) ListingVersion(ctx context.Context, id string, version int) (L
 	if version != 0 {
 		args = append(args, version)
 	}
-	err := q.q.QueryRowContext(ctx, query, args...).Scan(&v.Version, &doc, &received, &v.Current)
+	err := q.q.QueryRowContext(ctx, query, args...).Scan(&v.Version, &doc, &received, &v.Current, &v.SellerID)
 	if err != nil {
 		return v, notFound(err, fmt.Sprintf("listing %s version %d", id, version))
 	}
