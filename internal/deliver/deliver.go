@@ -71,7 +71,9 @@ type Options struct {
 	// PollInterval is the longest the dispatcher sleeps between looks at
 	// the database when nothing wakes it (1s).
 	PollInterval time.Duration
-	// Observe, when set, is called after every attempt (for metrics).
+	// Observe, when set, is called for every attempt once its outcome is
+	// recorded (for metrics). Attempts abandoned at shutdown are not
+	// observed.
 	Observe func(Attempt)
 }
 
@@ -79,7 +81,6 @@ type Options struct {
 type Attempt struct {
 	EndpointID string
 	DeliveryID string
-	MessageID  string
 	Outcome    store.WebhookOutcome
 	// Status is the HTTP status, 0 when no answer arrived.
 	Status   int
@@ -196,7 +197,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 			record = append(record, r)
 		}
 	}
-	if err := d.db.RecordWebhookResults(context.WithoutCancel(ctx), record); err != nil {
+	if err := d.record(context.WithoutCancel(ctx), record); err != nil {
 		return len(claims), err
 	}
 	return len(claims), ctx.Err()
@@ -242,7 +243,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				}
 			}
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			if err := d.db.RecordWebhookResults(rctx, batch); err != nil {
+			if err := d.record(rctx, batch); err != nil {
 				d.o.Log.Error("record webhook results", "err", err, "results", len(batch))
 			}
 			cancel()
@@ -308,6 +309,19 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	return nil
 }
 
+// record stores results and then reports them to Observe.
+func (d *Dispatcher) record(ctx context.Context, results []store.WebhookResult) error {
+	if err := d.db.RecordWebhookResults(ctx, results); err != nil {
+		return err
+	}
+	if d.o.Observe != nil {
+		for _, r := range results {
+			d.o.Observe(Attempt{EndpointID: r.EndpointID, DeliveryID: r.DeliveryID, Outcome: r.Outcome, Status: r.Status, Duration: r.Duration})
+		}
+	}
+	return nil
+}
+
 // fanOut publishes every unpublished message, a batch at a time.
 func (d *Dispatcher) fanOut(ctx context.Context) error {
 	for {
@@ -338,10 +352,6 @@ func (d *Dispatcher) attempt(ctx context.Context, c store.WebhookClaim) (r store
 		r.Outcome, r.Error = store.OutcomeDead, err.Error()
 	default:
 		r.Outcome, r.Error, r.NextAttemptAt = store.OutcomeRetry, err.Error(), start.Add(d.Backoff(n))
-	}
-	if d.o.Observe != nil {
-		d.o.Observe(Attempt{EndpointID: c.EndpointID, DeliveryID: c.DeliveryID, MessageID: c.MessageID, Outcome: r.Outcome,
-			Status: status, Duration: r.Duration})
 	}
 	return r, true
 }
