@@ -478,7 +478,7 @@ func (a *App) PutListingsBatch(ctx context.Context, p auth.Principal, r io.Reade
 			break
 		}
 		if err != nil {
-			rep.StoppedAtLine = lines.n
+			rep.StoppedAtLine = lines.n + 1 // the line being read
 			if ferr := flush(); ferr != nil {
 				return rep, ferr
 			}
