@@ -14,6 +14,8 @@ import (
 	"github.com/dajia-project/dajia/internal/audit"
 	"github.com/dajia-project/dajia/internal/auth"
 	"github.com/dajia-project/dajia/internal/blob"
+	"github.com/dajia-project/dajia/internal/calendar"
+	"github.com/dajia-project/dajia/internal/policy"
 	"github.com/dajia-project/dajia/internal/store"
 )
 
@@ -25,6 +27,9 @@ type App struct {
 	now      func() time.Time
 	log      *slog.Logger
 	password auth.PasswordParams
+	profiles *policy.Set
+	dl       deadlines
+	resolve  policy.ResolveConfig
 }
 
 // Options configure an App.
@@ -37,11 +42,40 @@ type Options struct {
 	Limits blob.Limits
 	// Password hashing cost (auth.DefaultPasswordParams when zero).
 	Password auth.PasswordParams
+	// Profiles are the legal policy profiles (the embedded ones when nil).
+	Profiles *policy.Set
+	// Calendars are the legal calendars (the embedded ones when nil).
+	Calendars *calendar.Set
+	// EnabledProfiles restricts the profiles in force (all when nil).
+	EnabledProfiles []string
+	// PlatformRoles are the roles the platform plays for profile
+	// resolution (default: marketplace, online_platform).
+	PlatformRoles []string
 }
 
-// New returns the service layer.
+// New returns the service layer. Profiles and calendars an operator
+// overrides are loaded (and their errors reported) by the caller; the
+// embedded ones are validated by their packages' tests, so failing to load
+// them means a broken build and panics.
 func New(db *store.DB, blobs blob.Store, o Options) *App {
-	a := &App{db: db, blobs: blobs, limits: o.Limits, now: o.Now, log: o.Log, password: o.Password}
+	a := &App{db: db, blobs: blobs, limits: o.Limits, now: o.Now, log: o.Log, password: o.Password, profiles: o.Profiles}
+	var err error
+	if a.profiles == nil {
+		if a.profiles, err = policy.Default(); err != nil {
+			panic(fmt.Sprintf("embedded policy profiles do not load: %v", err))
+		}
+	}
+	cals := o.Calendars
+	if cals == nil {
+		if cals, err = calendar.Builtin(); err != nil {
+			panic(fmt.Sprintf("embedded calendars do not load: %v", err))
+		}
+	}
+	a.dl = deadlines{cals}
+	a.resolve = policy.ResolveConfig{EnabledProfiles: o.EnabledProfiles, PlatformRoles: o.PlatformRoles}
+	if a.resolve.PlatformRoles == nil {
+		a.resolve.PlatformRoles = []string{"marketplace", "online_platform"}
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -56,6 +90,9 @@ func New(db *store.DB, blobs blob.Store, o Options) *App {
 	}
 	return a
 }
+
+// Profiles returns the policy profiles in force.
+func (a *App) Profiles() *policy.Set { return a.profiles }
 
 // DB exposes the store for read models the edges render directly.
 func (a *App) DB() *store.DB { return a.db }

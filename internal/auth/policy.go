@@ -12,31 +12,42 @@ type Action string
 
 // Actions, named object.verb.
 const (
-	OrgCreate   Action = "organization.create" // platform-created kinds (seller, agency, platform)
-	OrgRead     Action = "organization.read"
-	OrgList     Action = "organization.list"
-	OrgUpdate   Action = "organization.update"
-	OrgSubmit   Action = "organization.submit"
-	OrgReview   Action = "organization.review"
-	OrgSuspend  Action = "organization.suspend"
-	UserCreate  Action = "user.create"
-	UserRead    Action = "user.read"
-	UserDisable Action = "user.disable"
-	KeyCreate   Action = "api_key.create"
-	KeyRevoke   Action = "api_key.revoke"
-	DocUpload   Action = "document.upload"
-	DocRead     Action = "document.read"
-	RightCreate Action = "right.create"
-	RightRead   Action = "right.read"
-	RightList   Action = "right.list"
-	RightUpdate Action = "right.update"
-	RightReview Action = "right.review"
-	RightRevoke Action = "right.revoke"
-	AuthzCreate Action = "authorization.create"
-	AuthzRead   Action = "authorization.read"
-	AuthzList   Action = "authorization.list"
-	AuthzReview Action = "authorization.review"
-	AuthzRevoke Action = "authorization.revoke"
+	OrgCreate    Action = "organization.create" // platform-created kinds (seller, agency, platform)
+	OrgRead      Action = "organization.read"
+	OrgList      Action = "organization.list"
+	OrgUpdate    Action = "organization.update"
+	OrgSubmit    Action = "organization.submit"
+	OrgReview    Action = "organization.review"
+	OrgSuspend   Action = "organization.suspend"
+	UserCreate   Action = "user.create"
+	UserRead     Action = "user.read"
+	UserDisable  Action = "user.disable"
+	KeyCreate    Action = "api_key.create"
+	KeyRevoke    Action = "api_key.revoke"
+	DocUpload    Action = "document.upload"
+	DocRead      Action = "document.read"
+	RightCreate  Action = "right.create"
+	RightRead    Action = "right.read"
+	RightList    Action = "right.list"
+	RightUpdate  Action = "right.update"
+	RightReview  Action = "right.review"
+	RightRevoke  Action = "right.revoke"
+	AuthzCreate  Action = "authorization.create"
+	AuthzRead    Action = "authorization.read"
+	AuthzList    Action = "authorization.list"
+	AuthzReview  Action = "authorization.review"
+	AuthzRevoke  Action = "authorization.revoke"
+	NoticeCreate Action = "notice.create"
+	NoticeRead   Action = "notice.read"
+	ItemRead     Action = "item.read"
+	ItemList     Action = "item.list"
+	// ItemReview covers claiming, deciding, requesting information and
+	// deciding complaints (platform reviewers).
+	ItemReview Action = "item.review"
+	// ItemAct is a party's step on an item: the seller's counter-notice or
+	// complaint, the notifier's proceedings, tolling or retraction. Resource.Acting
+	// names the organisations entitled to the step.
+	ItemAct     Action = "item.act"
 	AuditRead   Action = "audit.read"
 	AuditVerify Action = "audit.verify"
 )
@@ -53,6 +64,8 @@ const (
 	KindRight         Kind = "right"
 	KindAuthorization Kind = "authorization"
 	KindAudit         Kind = "audit"
+	KindNotice        Kind = "notice"
+	KindItem          Kind = "item"
 )
 
 // Resource is what an action is done to. OrgID owns it; Parties are other
@@ -65,6 +78,8 @@ type Resource struct {
 	Parties []string
 	// TargetRole is the role of a user or key being created or changed.
 	TargetRole Role
+	// Acting lists the organisations entitled to take the step (ItemAct).
+	Acting []string
 }
 
 // Check is the authorization policy: nil if p may do a to r; fault.ErrNotFound
@@ -92,6 +107,8 @@ var staffSees = map[Kind][]Role{
 	KindRight:         {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 	KindAuthorization: {RoleAdmin, RoleReviewer, RoleInvestigator},
 	KindAudit:         {RoleAdmin},
+	KindNotice:        {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
+	KindItem:          {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 }
 
 func sees(p Principal, r Resource) bool {
@@ -152,13 +169,23 @@ func may(p Principal, a Action, r Resource) bool {
 		return p.Platform() && p.Is(RoleAdmin, RoleReviewer) || !own && p.Is(RoleOwner) && p.OrgKind == registry.KindRightsHolder
 	case AuditRead, AuditVerify:
 		return p.Platform() && p.Is(RoleAdmin)
+	case NoticeCreate:
+		return !p.Platform() && (p.OrgKind == registry.KindRightsHolder || p.OrgKind == registry.KindAgent) && p.Is(RoleOwner, RoleMember)
+	case NoticeRead, ItemRead:
+		return true
+	case ItemList:
+		return !p.Platform() || slices.Contains(staffSees[KindItem], p.Role)
+	case ItemReview:
+		return p.Platform() && p.Is(RoleAdmin, RoleReviewer)
+	case ItemAct:
+		return !p.Platform() && p.Is(RoleOwner, RoleMember) && slices.Contains(r.Acting, p.OrgID)
 	}
 	return false
 }
 
 func writes(a Action) bool {
 	switch a {
-	case OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
 		return false
 	}
 	return true

@@ -67,10 +67,10 @@ func TestChinaECL(t *testing.T) {
 					}
 					got := ts[0]
 					if got.Kind != TimerRestore || !got.Due.Equal(delivered.AddDate(0, 0, 15)) || got.Rule != "CC201+CC203" ||
-						got.Calendar != policy.CalendarCD || !strings.HasPrefix(got.RuleRef, "ECL 43(2)") || got.OnExpiry != "terminate_measures" {
+						got.Calendar != policy.CalendarCNWD || !strings.HasPrefix(got.RuleRef, "ECL 43(2)") || got.OnExpiry != "terminate_measures" {
 						t.Errorf("restore timer = %+v, want 15 CD from delivery, rule CC201+CC203, ref ECL 43(2)", got)
 					}
-					if !slices.Contains(cal.calls, dueCall{delivered, "15 CD", "CC201+CC203"}) ||
+					if !slices.Contains(cal.calls, dueCall{delivered, "15 CD@CN_WD", "CC201+CC203"}) ||
 						!slices.Contains(cal.calls, dueCall{delivered, "20 WD@CN_WD", "CC201+CC203"}) {
 						t.Errorf("deadline calls = %+v, want 15 CD and the 20 WD cap from delivery", cal.calls)
 					}

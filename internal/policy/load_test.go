@@ -23,7 +23,7 @@ func TestDefaultProfiles(t *testing.T) {
 		got, want any
 	}{
 		{"cn timing", cn.Decision.MeasureTiming, TimingImmediate},
-		{"cn restore window", cn.RestorationTimer.Duration.Min.String(), "15 CD"},
+		{"cn restore window", cn.RestorationTimer.Duration.Min.String(), "15 CD@CN_WD"},
 		{"cn restore rule", cn.RestorationTimer.Rule(), "CC201+CC203"},
 		{"cn tolling cap", cn.RestorationTimer.Tolling.HardCap.String(), "20 WD@CN_WD"},
 		{"cn publication", cn.Publication.PublicRegister, true},

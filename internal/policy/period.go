@@ -60,12 +60,22 @@ func ParsePeriod(s string) (Period, error) {
 	unit, cal, hasCal := strings.Cut(rest, "@")
 	p := Period{Value: v, Unit: unit, Calendar: cal}
 	switch unit {
-	case UnitCalendarDays, UnitHours, UnitMonths:
+	case UnitHours:
 		if !hasCal {
 			p.Calendar = CalendarCD
 		}
 		if p.Calendar != CalendarCD {
 			return Period{}, fmt.Errorf("%w %q: unit %s counts on calendar CD", ErrBadPeriod, s, unit)
+		}
+	case UnitCalendarDays, UnitMonths:
+		// Calendar days and months count every day; a named calendar gives
+		// the time zone and the rest days an end falling on one rolls over
+		// (CC 203: "15 CD@CN_WD").
+		if !hasCal {
+			p.Calendar = CalendarCD
+		}
+		if !isCalendar(p.Calendar) {
+			return Period{}, fmt.Errorf("%w %q: unknown calendar %q", ErrBadPeriod, s, p.Calendar)
 		}
 	case UnitWorkingDays, UnitBusinessDays:
 		if !hasCal || !isCalendar(cal) || cal == CalendarCD {

@@ -24,7 +24,13 @@ type Message struct {
 // Enqueue writes a message to the outbox in the transaction; it is published
 // only if the transaction commits. The message id is its idempotency key.
 func (tx *Tx) Enqueue(ctx context.Context, topic, objectID string, payload []byte, now time.Time) (Message, error) {
-	m := Message{ID: id.New("msg", now), Topic: topic, ObjectID: objectID, Payload: payload, CreatedAt: now}
+	return tx.EnqueueID(ctx, id.New("msg", now), topic, objectID, payload, now)
+}
+
+// EnqueueID is Enqueue with a message id chosen by the caller (when the
+// payload must carry its own id, as enforcement actions do).
+func (tx *Tx) EnqueueID(ctx context.Context, msgID, topic, objectID string, payload []byte, now time.Time) (Message, error) {
+	m := Message{ID: msgID, Topic: topic, ObjectID: objectID, Payload: payload, CreatedAt: now}
 	if _, err := tx.exec(ctx, `INSERT INTO outbox (id, topic, object_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		m.ID, m.Topic, m.ObjectID, string(m.Payload), micros(now)); err != nil {
 		return m, fmt.Errorf("enqueue %s: %w", topic, err)
