@@ -19,17 +19,17 @@ import (
 // Action is an enforcement action as the marketplace receives it (webhook,
 // pull feed and stream carry the same JSON). ID is its idempotency key.
 type Action struct {
-	ID                     string    `json:"id"`
-	Type                   string    `json:"type"`
-	ListingID              string    `json:"listing_id,omitempty"`
-	SellerID               string    `json:"seller_id,omitempty"`
-	Reason                 string    `json:"reason"`
-	NoticeItemID           string    `json:"notice_item_id,omitempty"`
-	StatementOfReasonsID   string    `json:"statement_of_reasons_id,omitempty"`
-	Profile                string    `json:"profile,omitempty"`
-	Territories            []string  `json:"territories,omitempty"`
-	Measure                string    `json:"measure,omitempty"`
-	CreatedAt              time.Time `json:"created_at"`
+	ID                   string    `json:"id"`
+	Type                 string    `json:"type"`
+	ListingID            string    `json:"listing_id,omitempty"`
+	SellerID             string    `json:"seller_id,omitempty"`
+	Reason               string    `json:"reason"`
+	NoticeItemID         string    `json:"notice_item_id,omitempty"`
+	StatementOfReasonsID string    `json:"statement_of_reasons_id,omitempty"`
+	Profile              string    `json:"profile,omitempty"`
+	Territories          []string  `json:"territories,omitempty"`
+	Measure              string    `json:"measure,omitempty"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // reminderBefore is how long before a party's deadline its reminder goes out.

@@ -335,7 +335,7 @@ func TestLifecycleDMCARestoresAfterTenBusinessDaysNotBefore(t *testing.T) {
 	}
 	w.clock.Set(time.Date(2026, 11, 18, 11, 0, 0, 0, newYork))
 	v, err := w.app.SubmitCounterNotice(bg, w.seller, itemID, app.CounterInput{
-		Fields: map[string]string{"signature": "Chen Jie", "name_address_phone": "Chen Jie, 1 Market St, Putian, +86 594 000000"},
+		Fields:    map[string]string{"signature": "Chen Jie", "name_address_phone": "Chen Jie, 1 Market St, Putian, +86 594 000000"},
 		Statement: "Removed by mistake: the photos are our own.", Attestations: w.attestCounter("us-dmca-512")})
 	w.must(err)
 	d := deadline(v, "restore")

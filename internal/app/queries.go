@@ -33,11 +33,11 @@ type Deadline struct {
 // ItemView is an item as its reader sees it.
 type ItemView struct {
 	Item
-	State      string         `json:"state"`
-	Rev        int            `json:"rev"`
-	Deadlines  []Deadline     `json:"deadlines"`
+	State      string          `json:"state"`
+	Rev        int             `json:"rev"`
+	Deadlines  []Deadline      `json:"deadlines"`
 	Statements []sor.Statement `json:"statements"`
-	ClaimedBy  string         `json:"claimed_by,omitempty"`
+	ClaimedBy  string          `json:"claimed_by,omitempty"`
 }
 
 func (a *App) itemView(ctx context.Context, q *store.Querier, p auth.Principal, it Item, rec store.ItemRecord) (ItemView, error) {
