@@ -322,6 +322,13 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notif
 		if e.Template == "counter.request_completion" && it.Case.Counter != nil {
 			d.Extra = strings.Join(it.Case.Counter.Missing, ", ")
 		}
+	case "complaint.decided":
+		for i := len(it.Filings) - 1; i >= 0; i-- {
+			if f := it.Filings[i]; f.Kind == "complaint_decision" {
+				d.Reason = f.Fields["outcome"] + " — " + f.Text
+				break
+			}
+		}
 	case "notice.rejected", "decision.no_action":
 		d.Reason = it.Case.Rejected
 		if it.Case.Decision != nil && it.Case.Decision.Reason != "" {

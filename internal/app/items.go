@@ -11,6 +11,7 @@ import (
 
 	"github.com/dajia-project/dajia/internal/auth"
 	"github.com/dajia-project/dajia/internal/fault"
+	"github.com/dajia-project/dajia/internal/id"
 	"github.com/dajia-project/dajia/internal/notice"
 	"github.com/dajia-project/dajia/internal/policy"
 	"github.com/dajia-project/dajia/internal/registry"
@@ -107,8 +108,8 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 			return fault.New(fault.ErrState, "item %s is a duplicate of %s; act on that item", it.ID, it.DuplicateOf)
 		}
 		before := itemAudit(it)
-		ev, err := f(tx, &it, now)
-		if err != nil {
+		var ev notice.Event
+		if ev, err = f(tx, &it, now); err != nil {
 			return err
 		}
 		if ev != nil {
@@ -131,6 +132,12 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 		}
 		if err := tx.UpdateItem(ctx, next, rec.Rev); err != nil {
 			return err
+		}
+		if _, decided := ev.(notice.Decided); decided && it.NotifierOrgID != "" && it.Case.State == notice.StateNoAction {
+			// Rated after the item is stored, so the decision counts.
+			if err := a.checkNotifierMisuse(ctx, tx, &it, now); err != nil {
+				return err
+			}
 		}
 		if err := a.record(ctx, tx, p, now, change{action: action, objectType: "item", objectID: it.ID, orgID: it.NotifierOrgID,
 			before: before, after: itemAudit(it), reason: reason}); err != nil {
@@ -171,6 +178,10 @@ type DecisionInput struct {
 	// Rev is the item revision the reviewer saw (optional): a decision on a
 	// changed item is refused.
 	Rev *int
+	// ManifestlyUnfounded marks a no-action decision on a notice that was
+	// manifestly unfounded (DSA Art. 23(2), ECL 42(3)); it counts towards
+	// the notifier's misuse figures.
+	ManifestlyUnfounded bool
 }
 
 // Decide decides an item under review.
@@ -180,7 +191,8 @@ func (a *App) Decide(ctx context.Context, p auth.Principal, itemID string, in De
 	}
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, func(_ *store.Tx, it *Item, now time.Time) (notice.Event, error) {
 		it.Filings = append(it.Filings, Filing{Kind: "decision", OrgID: p.OrgID, Actor: p.ActorID(), At: now, Text: in.Reason,
-			Fields: map[string]string{"outcome": string(in.Outcome), "measures": strings.Join(in.Measures, ",")}})
+			Fields: map[string]string{"outcome": string(in.Outcome), "measures": strings.Join(in.Measures, ","),
+				"manifestly_unfounded": fmt.Sprint(in.ManifestlyUnfounded)}})
 		return notice.Decided{Outcome: in.Outcome, Reason: in.Reason, Explanation: in.Explanation, Measures: in.Measures, ReviewerID: p.ActorID()}, nil
 	})
 }
@@ -189,6 +201,9 @@ func checkDecisionInput(in DecisionInput) error {
 	v := new(fault.Invalid)
 	if in.Outcome != notice.OutcomeAction && in.Outcome != notice.OutcomeNoAction {
 		v.Add("outcome", `must be "action" or "no_action"`)
+	}
+	if in.ManifestlyUnfounded && in.Outcome != notice.OutcomeNoAction {
+		v.Add("manifestly_unfounded", "only a no_action decision can find a notice manifestly unfounded")
 	}
 	if strings.TrimSpace(in.Reason) == "" {
 		v.Add("reason", "give the reason for the decision; it goes into the statement of reasons")
@@ -532,14 +547,6 @@ func (a *App) DecideComplaint(ctx context.Context, p auth.Principal, itemID, out
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.complaint_decided", nil, reason, func(tx *store.Tx, it *Item, now time.Time) (notice.Event, error) {
 		it.Filings = append(it.Filings, Filing{Kind: "complaint_decision", OrgID: p.OrgID, Actor: p.ActorID(), At: now, Text: reason,
 			Fields: map[string]string{"outcome": outcome}})
-		for _, org := range []string{it.SellerOrgID, it.NotifierOrgID} {
-			if org == "" {
-				continue
-			}
-			if err := a.message(ctx, tx, org, it, "complaint.decided", messageData{Reason: outcome + ": " + reason}, now); err != nil {
-				return nil, err
-			}
-		}
 		return notice.ComplaintDecided{Outcome: outcome, ReviewerID: p.ActorID(), Measures: measures}, nil
 	})
 }
@@ -557,6 +564,75 @@ func (a *App) ProceedingsDecided(ctx context.Context, p auth.Principal, itemID s
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.proceedings_decided", nil, reason, func(*store.Tx, *Item, time.Time) (notice.Event, error) {
 		return notice.ProceedingsDecided{Infringing: infringing}, nil
 	})
+}
+
+// checkNotifierMisuse rates the notifier after a decision and takes the
+// next misuse step (warning, then suspension of processing) when its
+// unfounded notices cross the profile's thresholds; the step is not repeated
+// while it is in force.
+func (a *App) checkNotifierMisuse(ctx context.Context, tx *store.Tx, it *Item, now time.Time) error {
+	accs, err := a.accuracy(ctx, &tx.Querier, it.NotifierOrgID, now)
+	if err != nil {
+		return err
+	}
+	for _, acc := range accs {
+		if !acc.Accuracy.Misuse || acc.Accuracy.Action == "" || !slices.ContainsFunc(it.Case.Scopes, func(s notice.Scope) bool { return s.Profile == acc.Profile }) {
+			continue
+		}
+		if err := tx.InsertSanction(ctx, store.SanctionRecord{ID: id.New("snc", now), Party: "notifier", SubjectID: it.NotifierOrgID,
+			Profile: acc.Profile, Action: acc.Accuracy.Action, Level: acc.Steps + 1, ItemID: it.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+		extra := fmt.Sprintf("%d of %d decided notices unfounded; step: %s", acc.Outcomes.ManifestlyUnfounded, acc.Accuracy.Decided, acc.Accuracy.Action)
+		if !acc.Accuracy.Duration.IsZero() {
+			extra += " for " + acc.Accuracy.Duration.String()
+		}
+		for _, org := range []string{it.NotifierOrgID, it.FiledByOrgID} {
+			if org == "" {
+				continue
+			}
+			if err := a.message(ctx, tx, org, it, "notifier.misuse", messageData{Profile: acc.Profile, Extra: extra}, now); err != nil {
+				return err
+			}
+			if it.FiledByOrgID == it.NotifierOrgID {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// processingSuspended reports a notifier's suspension of processing in
+// force under any profile, with its end.
+func (a *App) processingSuspended(ctx context.Context, orgID string, now time.Time) (bool, time.Time, error) {
+	taken, err := a.db.Sanctions(ctx, "notifier", orgID)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	for _, s := range taken {
+		if s.Action != "suspend_processing" {
+			continue
+		}
+		prof, err := a.profiles.Profile(s.Profile)
+		if err != nil {
+			continue
+		}
+		// The sanction's level is the step of notifier_misuse.actions it took.
+		if s.Level < 1 || s.Level > len(prof.NotifierMisuse.Actions) {
+			continue
+		}
+		step := prof.NotifierMisuse.Actions[s.Level-1]
+		end := time.Time{}
+		if !step.Duration.IsZero() {
+			if end, err = a.dl.Due(s.CreatedAt, step.Duration, ""); err != nil {
+				return false, end, err
+			}
+		}
+		if end.IsZero() || now.Before(end) {
+			return true, end, nil
+		}
+	}
+	return false, time.Time{}, nil
 }
 
 var _ = registry.KindSeller

@@ -11,6 +11,7 @@ import (
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
 	"github.com/dajia-project/dajia/internal/catalog"
+	"github.com/dajia-project/dajia/internal/notice"
 	"github.com/dajia-project/dajia/internal/registry"
 	"github.com/dajia-project/dajia/internal/store"
 	"github.com/dajia-project/dajia/internal/store/storetest"
@@ -358,3 +359,180 @@ func TestLifecycleDMCARestoresAfterTenBusinessDaysNotBefore(t *testing.T) {
 }
 
 var _ = bytes.NewReader
+
+func (w *lc) decide(p auth.Principal, itemID string, outcome string, unfounded bool) app.ItemView {
+	w.t.Helper()
+	v, err := w.app.Decide(bg, p, itemID, app.DecisionInput{Outcome: notice.Outcome(outcome), Reason: "Regulation (EU) 2017/1001 Art. 9(2)(a)",
+		Explanation: "Identical sign for identical goods without consent.", ManifestlyUnfounded: unfounded})
+	w.must(err)
+	return v
+}
+
+func TestLifecycleEUStatementComplaintReversedBySecondReviewer(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newLC(t, e, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+			w.listing("L-4", "DE")
+			rc := w.file("eu", "counterfeit", []string{"L-4"}, "eu-dsa")
+			itemID := rc.Items[0].ID
+			if rc.Items[0].State != "under_review" {
+				t.Fatalf("eu-dsa acts after review: got %s", rc.Items[0].State)
+			}
+			if len(w.actions()) != 0 {
+				t.Fatalf("an action before any decision: %s", actionTypes(w.actions()))
+			}
+			q, err := w.app.ReviewQueue(bg, w.reviewer, 10)
+			w.must(err)
+			if len(q) != 1 || q[0].ID != itemID {
+				t.Fatalf("review queue: %+v", q)
+			}
+			_, err = w.app.ClaimItem(bg, w.reviewer, itemID)
+			w.must(err)
+			if q, _ := w.app.ReviewQueue(bg, w.reviewer2, 10); len(q) != 0 {
+				t.Errorf("a claimed item is offered to another reviewer: %+v", q)
+			}
+			v := w.decide(w.reviewer, itemID, "action", false)
+			if v.State != "actioned" || len(v.Statements) != 1 {
+				t.Fatalf("after decision: state %s, %d statements", v.State, len(v.Statements))
+			}
+			st := v.Statements[0]
+			if err := st.Validate(); err != nil {
+				t.Fatalf("statement of reasons: %v", err)
+			}
+			if got := strings.Join(st.TerritorialScope, ","); got != "DE" {
+				t.Errorf("territorial scope: got %s, want DE only", got)
+			}
+			if acts := w.actions(); len(acts) != 1 || acts[0].StatementOfReasonsID != st.ID {
+				t.Errorf("remove action must link its statement: %+v", acts)
+			}
+			// The seller complains; the reviewer who decided may not decide the complaint.
+			w.clock.Set(w.clock.Now().Add(72 * time.Hour))
+			_, err = w.app.FileComplaint(bg, w.seller, itemID, "", "We are an authorised reseller; invoice attached.", nil)
+			w.must(err)
+			if _, err := w.app.DecideComplaint(bg, w.reviewer, itemID, "reversed", "authorised reseller", nil); err == nil || !strings.Contains(err.Error(), "another reviewer") {
+				t.Fatalf("same reviewer deciding the complaint: got %v", err)
+			}
+			v, err = w.app.DecideComplaint(bg, w.reviewer2, itemID, "reversed", "The seller showed it is an authorised reseller.", nil)
+			w.must(err)
+			if v.State != "restored" {
+				t.Fatalf("after reversal: got %s, want restored", v.State)
+			}
+			if got := actionTypes(w.actions()); got != "remove_listing[DE] restore_listing[DE]" {
+				t.Errorf("actions: %s", got)
+			}
+			strikes, err := w.app.Strikes(bg, w.seller, w.sellerID)
+			w.must(err)
+			if len(strikes.Strikes) != 1 || strikes.Strikes[0].Status != "voided" {
+				t.Errorf("strike after reversal: %+v, want one voided", strikes.Strikes)
+			}
+			// The DSA export of the statement validates against the schema.
+			validateTDB(t, w, st.ID)
+		})
+	}
+}
+
+func TestLifecycleTwoProfilesMeasuresPerTerritory(t *testing.T) {
+	w := newLC(t, storetest.Engines()[0], time.Date(2026, 9, 1, 10, 0, 0, 0, shanghai))
+	w.listing("L-5", "CN", "DE")
+	rc := w.file("wipo", "counterfeit", []string{"L-5"}, "cn-ecl", "eu-dsa")
+	it := rc.Items[0]
+	if strings.Join(it.Profiles, ",") != "cn-ecl,eu-dsa" {
+		t.Fatalf("profiles: %v", it.Profiles)
+	}
+	// cn-ecl acts at once in CN; eu-dsa waits for review in DE.
+	if got := actionTypes(w.actions()); got != "remove_listing[CN]" {
+		t.Fatalf("before review: %s", got)
+	}
+	w.decide(w.reviewer, it.ID, "action", false)
+	if got := actionTypes(w.actions()); got != "remove_listing[CN] remove_listing[DE]" {
+		t.Fatalf("after review: %s", got)
+	}
+	// A Chinese declaration restores CN after its clock; DE stays removed.
+	w.clock.Set(time.Date(2026, 9, 8, 10, 0, 0, 0, shanghai))
+	v := w.counterCN(it.ID)
+	w.advance(deadline(v, "restore").DueAt)
+	v = w.item(it.ID)
+	if got := actionTypes(w.actions()); got != "remove_listing[CN] remove_listing[DE] restore_listing[CN]" {
+		t.Fatalf("after the CN clock: %s (state %s)", got, v.State)
+	}
+	if m := v.Case.ActiveMeasures(""); len(m) != 1 || m[0].Profile != "eu-dsa" {
+		t.Errorf("active measures: %+v, want the eu-dsa one only", m)
+	}
+}
+
+func TestTrustedNotifiersAreReviewedFirst(t *testing.T) {
+	w := newLC(t, storetest.Engines()[0], time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
+	// A new notifier files first...
+	newOrg, newcomer := w.rightsHolder("Newcomer Brand Ltd.", "newcomer")
+	r, err := w.app.CreateRight(bg, newcomer, registry.RightInput{Type: registry.Trademark, Trademark: &registry.TrademarkDetails{Office: "EUIPO",
+		RegistrationNumber: "018999999", MarkText: "NEW", NiceClasses: []int{25}, RegisteredOn: registry.NewDate(2020, 1, 1), ExpiresOn: registry.NewDate(2030, 1, 1)},
+		Certificates: []registry.DocRef{{DocumentID: "doc_cert_newcomer"}}})
+	w.must(err)
+	_, err = w.app.ReviewRight(bg, w.reviewer, r.ID, registry.Verify, "")
+	w.must(err)
+	_ = newOrg
+	// ...while Aurora builds a record of 25 accepted notices.
+	var ids []string
+	for i := 0; i < 25; i++ {
+		id := fmt.Sprintf("L-T%02d", i)
+		w.listing(id, "DE")
+		ids = append(ids, id)
+	}
+	for _, it := range w.file("eu", "counterfeit", ids, "eu-dsa").Items {
+		w.decide(w.reviewer, it.ID, "action", false)
+	}
+	acc, err := w.app.Accuracy(bg, w.brand, "")
+	w.must(err)
+	if len(acc) != 1 || acc[0].Accuracy.Lane != "trusted" {
+		t.Fatalf("Aurora's accuracy: %+v, want the trusted lane", acc)
+	}
+	w.clock.Set(w.clock.Now().Add(time.Hour))
+	w.listing("L-N", "DE")
+	newItem, err := w.app.FileNotice(bg, newcomer, app.NoticeInput{RightID: r.ID, InfringementType: "counterfeit", Explanation: "fake",
+		Attestations: w.attest("eu-dsa"), Items: []app.NoticeItemInput{{ListingID: "L-N"}}})
+	w.must(err)
+	w.clock.Set(w.clock.Now().Add(time.Hour))
+	w.listing("L-A", "DE")
+	aurora := w.file("eu", "counterfeit", []string{"L-A"}, "eu-dsa")
+	q, err := w.app.ReviewQueue(bg, w.reviewer, 10)
+	w.must(err)
+	if len(q) != 2 || q[0].ID != aurora.Items[0].ID || !q[0].Trusted || q[1].ID != newItem.Items[0].ID {
+		t.Fatalf("queue: got %+v, want the trusted notifier's later item first", q)
+	}
+}
+
+func TestNotifierMisuseWarningThenSuspension(t *testing.T) {
+	w := newLC(t, storetest.Engines()[0], time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
+	var ids []string
+	for i := 0; i < 12; i++ {
+		id := fmt.Sprintf("L-M%02d", i)
+		w.listing(id, "DE")
+		ids = append(ids, id)
+	}
+	items := w.file("eu", "counterfeit", ids, "eu-dsa").Items
+	for i, it := range items[:10] {
+		w.decide(w.reviewer, it.ID, "no_action", true)
+		msgs, _, _ := w.app.Inbox(bg, w.brand, store.Page{Limit: 100})
+		warned := false
+		for _, m := range msgs {
+			warned = warned || m.Template == "notifier.misuse"
+		}
+		if warned != (i == 9) {
+			t.Fatalf("after %d unfounded notices: warned=%v, want a warning at the 10th only", i+1, warned)
+		}
+	}
+	// The next unfounded notice suspends processing: new notices are refused.
+	w.decide(w.reviewer, items[10].ID, "no_action", true)
+	w.listing("L-M99", "DE")
+	_, err := w.app.FileNotice(bg, w.brand, app.NoticeInput{RightID: w.rights["eu"], InfringementType: "counterfeit", Explanation: "x",
+		Attestations: w.attest("eu-dsa"), Items: []app.NoticeItemInput{{ListingID: "L-M99"}}})
+	if err == nil || !strings.Contains(err.Error(), "suspended") {
+		t.Fatalf("notice while suspended: got %v, want refused", err)
+	}
+	// After the 30 days the notifier may file again.
+	w.clock.Set(w.clock.Now().AddDate(0, 0, 31))
+	if _, err := w.app.FileNotice(bg, w.brand, app.NoticeInput{RightID: w.rights["eu"], InfringementType: "counterfeit", Explanation: "x",
+		Attestations: w.attest("eu-dsa"), Items: []app.NoticeItemInput{{ListingID: "L-M99"}}}); err != nil {
+		t.Fatalf("after the suspension: %v", err)
+	}
+}

@@ -272,6 +272,12 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 	if principal.State != registry.OrgVerified {
 		return rc, fault.New(fault.ErrForbidden, "%s is %s; notices can be filed once the organisation is verified", principal.LegalName, principal.State)
 	}
+	if susp, until, err := a.processingSuspended(ctx, principal.ID, now); err != nil {
+		return rc, err
+	} else if susp {
+		return rc, fault.New(fault.ErrForbidden, "processing of notices from %s is suspended until %s because too many were manifestly unfounded (DSA Art. 23(2))",
+			principal.LegalName, until.Format("2006-01-02"))
+	}
 	var auths []registry.Authorization
 	if p.OrgKind == registry.KindAgent {
 		auths, _, err = a.db.Authorizations(ctx, store.AuthorizationFilter{Agent: p.OrgID, Principal: principal.ID, State: registry.AuthVerified}, store.Page{Limit: 500})
@@ -566,7 +572,7 @@ func (a *App) docRefs(ctx context.Context, p auth.Principal, ownerOrgID, field s
 // trustedNotifier reports whether a rights holder is in the trusted lane
 // under any profile: its accuracy meets the profile's bar.
 func (a *App) trustedNotifier(ctx context.Context, orgID string, now time.Time) bool {
-	acc, err := a.accuracy(ctx, orgID, now)
+	acc, err := a.accuracy(ctx, &a.db.Querier, orgID, now)
 	if err != nil {
 		a.log.Warn("accuracy", "org_id", orgID, "err", err)
 		return false

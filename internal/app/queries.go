@@ -362,6 +362,8 @@ type ProfileAccuracy struct {
 	Profile  string                  `json:"profile"`
 	Since    time.Time               `json:"since"`
 	Outcomes notice.NotifierOutcomes `json:"outcomes"`
+	// Steps is how many misuse steps were already taken in the window.
+	Steps    int                     `json:"steps"`
 	Accuracy notice.Accuracy         `json:"accuracy"`
 }
 
@@ -373,12 +375,12 @@ func (a *App) Accuracy(ctx context.Context, p auth.Principal, orgID string) ([]P
 	if err := auth.Check(p, auth.ItemRead, auth.Resource{Kind: auth.KindItem, OrgID: orgID}); err != nil {
 		return nil, err
 	}
-	return a.accuracy(ctx, orgID, a.Now())
+	return a.accuracy(ctx, &a.db.Querier, orgID, a.Now())
 }
 
 // accuracy counts a notifier's decided items per profile over each
 // profile's metrics window and rates them.
-func (a *App) accuracy(ctx context.Context, orgID string, now time.Time) ([]ProfileAccuracy, error) {
+func (a *App) accuracy(ctx context.Context, q *store.Querier, orgID string, now time.Time) ([]ProfileAccuracy, error) {
 	var out []ProfileAccuracy
 	for _, pid := range a.profiles.IDs() {
 		prof, err := a.profiles.Profile(pid)
@@ -391,14 +393,14 @@ func (a *App) accuracy(ctx context.Context, orgID string, now time.Time) ([]Prof
 				since = now.Add(-end.Sub(now))
 			}
 		}
-		o, err := a.outcomes(ctx, orgID, pid, since)
+		o, err := a.outcomes(ctx, q, orgID, pid, since)
 		if err != nil {
 			return nil, err
 		}
 		if o == (notice.NotifierOutcomes{}) {
 			continue
 		}
-		taken, err := a.db.Sanctions(ctx, "notifier", orgID)
+		taken, err := q.Sanctions(ctx, "notifier", orgID)
 		if err != nil {
 			return nil, err
 		}
@@ -408,17 +410,23 @@ func (a *App) accuracy(ctx context.Context, orgID string, now time.Time) ([]Prof
 				steps++
 			}
 		}
-		out = append(out, ProfileAccuracy{Profile: pid, Since: since, Outcomes: o, Accuracy: notice.Assess(o, prof, false, steps)})
+		wasTrusted := false
+		for _, s := range taken {
+			if s.Profile == pid && s.Action == "trusted_lane" && s.CreatedAt.After(since) {
+				wasTrusted = true
+			}
+		}
+		out = append(out, ProfileAccuracy{Profile: pid, Since: since, Outcomes: o, Steps: steps, Accuracy: notice.Assess(o, prof, wasTrusted, steps)})
 	}
 	return out, nil
 }
 
 // outcomes counts a notifier's items under one profile received since a time.
-func (a *App) outcomes(ctx context.Context, orgID, profile string, since time.Time) (notice.NotifierOutcomes, error) {
+func (a *App) outcomes(ctx context.Context, q *store.Querier, orgID, profile string, since time.Time) (notice.NotifierOutcomes, error) {
 	var o notice.NotifierOutcomes
 	page := store.Page{Limit: 500}
 	for {
-		recs, next, err := a.db.Items(ctx, store.ItemFilter{Notifier: orgID}, page)
+		recs, next, err := q.Items(ctx, store.ItemFilter{Notifier: orgID}, page)
 		if err != nil {
 			return o, err
 		}
@@ -437,6 +445,9 @@ func (a *App) outcomes(ctx context.Context, orgID, profile string, since time.Ti
 				switch {
 				case it.Case.State == notice.StateRejected || s.Status == notice.ScopeNoAction:
 					o.Rejected++
+					if manifestlyUnfounded(it) {
+						o.ManifestlyUnfounded++
+					}
 				case it.Case.Decision != nil && it.Case.Decision.Outcome == notice.OutcomeAction:
 					o.Accepted++
 					if s.Status == notice.ScopeRestored {
@@ -457,3 +468,12 @@ func (a *App) outcomes(ctx context.Context, orgID, profile string, since time.Ti
 }
 
 var _ = fmt.Sprint
+
+func manifestlyUnfounded(it Item) bool {
+	for _, f := range it.Filings {
+		if f.Kind == "decision" && f.Fields["manifestly_unfounded"] == "true" {
+			return true
+		}
+	}
+	return false
+}

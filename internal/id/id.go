@@ -4,19 +4,42 @@
 package id
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"strings"
+	"sync"
 	"time"
 )
 
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
 
+// monotonic makes ids from one process strictly increasing even within one
+// millisecond or when the clock steps back: such an id takes the previous
+// one's time and adds one to its random part.
+var monotonic struct {
+	sync.Mutex
+	last [16]byte
+}
+
 // New returns a new id such as "org_01jd3k…" for the given prefix and time.
+// Ids made by one process sort in the order they were made.
 func New(prefix string, now time.Time) string {
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
 	rand.Read(b[6:])
+	monotonic.Lock()
+	if bytes.Compare(b[:6], monotonic.last[:6]) <= 0 {
+		b = monotonic.last
+		for i := 15; i >= 6; i-- { // increment the 80-bit random part
+			b[i]++
+			if b[i] != 0 {
+				break
+			}
+		}
+	}
+	monotonic.last = b
+	monotonic.Unlock()
 	var sb strings.Builder
 	sb.Grow(len(prefix) + 1 + 26)
 	sb.WriteString(prefix)

@@ -41,3 +41,18 @@ func TestValid(t *testing.T) {
 		}
 	}
 }
+
+func TestNewIsMonotonicWithinOneMillisecond(t *testing.T) {
+	at := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	prev := New("x", at)
+	for i := 0; i < 10000; i++ {
+		next := New("x", at)
+		if next <= prev {
+			t.Fatalf("got %s after %s, want increasing", next, prev)
+		}
+		prev = next
+	}
+	if back := New("x", at.Add(-time.Hour)); back <= prev {
+		t.Fatalf("clock stepped back: got %s after %s, want increasing", back, prev)
+	}
+}
