@@ -363,8 +363,8 @@ type ProfileAccuracy struct {
 	Since    time.Time               `json:"since"`
 	Outcomes notice.NotifierOutcomes `json:"outcomes"`
 	// Steps is how many misuse steps were already taken in the window.
-	Steps    int                     `json:"steps"`
-	Accuracy notice.Accuracy         `json:"accuracy"`
+	Steps    int             `json:"steps"`
+	Accuracy notice.Accuracy `json:"accuracy"`
 }
 
 // Accuracy returns a rights holder's accuracy figures and lane (its own, or staff).
