@@ -26,32 +26,24 @@ import (
 // listing version; detection consumes it.
 const TopicListingChanged = "listing.changed"
 
-// checkCatalogWrite and checkCatalogRead are TEMPORARY: they stand in for
-// auth.Check with the actions listing.write / seller.write (the platform's
-// admin and integration roles) and listing.read / seller.read (platform
-// staff and the integration; a seller organisation for its own listings),
-// which internal/auth does not define yet. They decide exactly what those
-// policy lines will, with the same errors, so that replacing them changes
-// no behaviour.
-func checkCatalogWrite(p auth.Principal, action string) error {
-	if !p.Platform() || !p.Is(auth.RoleAdmin, auth.RoleIntegration) {
-		return fault.New(fault.ErrForbidden, "your role (%s) may not do %s", p.Role, action)
-	}
-	if p.OrgState == registry.OrgSuspended {
-		return fault.New(fault.ErrForbidden, "your organisation is suspended; it can read but not change anything")
-	}
-	return nil
+// CheckCatalogWrite tells an edge, before it reads a request body, whether
+// p may push listings and sellers at all (the policy decides).
+func (a *App) CheckCatalogWrite(p auth.Principal) error {
+	return auth.Check(p, auth.ListingWrite, auth.Resource{Kind: auth.KindListing})
 }
 
-// checkCatalogRead: see checkCatalogWrite (TEMPORARY).
-func checkCatalogRead(p auth.Principal, ownerOrgID string) error {
-	if p.Platform() && p.Is(auth.RoleAdmin, auth.RoleReviewer, auth.RoleInvestigator, auth.RoleLiaison, auth.RoleIntegration) {
-		return nil
+// checkCatalogRead asks the policy whether p may read a listing or seller
+// owned by the seller organisation ownerOrgID; a listing whose seller is not
+// synced yet belongs to no organisation and only staff see it.
+func checkCatalogRead(p auth.Principal, kind auth.Kind, ownerOrgID string) error {
+	if ownerOrgID == "" {
+		ownerOrgID = "unlinked"
 	}
-	if !p.Platform() && ownerOrgID != "" && ownerOrgID == p.OrgID {
-		return nil
+	act := auth.ListingRead
+	if kind == auth.KindSeller {
+		act = auth.SellerRead
 	}
-	return fault.ErrNotFound
+	return auth.Check(p, act, auth.Resource{Kind: kind, OrgID: ownerOrgID})
 }
 
 // identifierKey is the server secret keying sellers' identifier hashes,
@@ -84,7 +76,7 @@ type SellerResult struct {
 // only as keyed hashes. An identical re-send changes nothing.
 func (a *App) PutSeller(ctx context.Context, p auth.Principal, sellerID string, in catalog.SellerInput) (SellerResult, error) {
 	var res SellerResult
-	if err := checkCatalogWrite(p, "seller.write"); err != nil {
+	if err := auth.Check(p, auth.SellerWrite, auth.Resource{Kind: auth.KindSeller}); err != nil {
 		return res, err
 	}
 	if in.ID == "" {
@@ -181,7 +173,7 @@ func (a *App) Seller(ctx context.Context, p auth.Principal, sellerID string) (ca
 	if err != nil {
 		return s, err
 	}
-	return s, checkCatalogRead(p, s.OrgID)
+	return s, checkCatalogRead(p, auth.KindSeller, s.OrgID)
 }
 
 // --- listings ---
@@ -202,7 +194,7 @@ type ListingResult struct {
 // content changed; an identical re-send is unchanged, and an older
 // updated_at than the current version's is stale (ignored, reported).
 func (a *App) PutListing(ctx context.Context, p auth.Principal, listingID string, l catalog.Listing) (ListingResult, error) {
-	if err := checkCatalogWrite(p, "listing.write"); err != nil {
+	if err := auth.Check(p, auth.ListingWrite, auth.Resource{Kind: auth.KindListing}); err != nil {
 		return ListingResult{}, err
 	}
 	if l.ID != listingID {
@@ -438,7 +430,7 @@ func (r *BatchReport) add(res ListingResult) {
 // reported accepted is lost.
 func (a *App) PutListingsBatch(ctx context.Context, p auth.Principal, r io.Reader, o BatchOptions) (BatchReport, error) {
 	rep := BatchReport{Problems: []ListingResult{}}
-	if err := checkCatalogWrite(p, "listing.write"); err != nil {
+	if err := auth.Check(p, auth.ListingWrite, auth.Resource{Kind: auth.KindListing}); err != nil {
 		return rep, err
 	}
 	if o.MaxLineBytes <= 0 {
@@ -626,7 +618,7 @@ func (a *App) Listing(ctx context.Context, p auth.Principal, listingID string, v
 	if err != nil {
 		return view, err
 	}
-	if err := checkCatalogRead(p, orgs[v.SellerID]); err != nil {
+	if err := checkCatalogRead(p, auth.KindListing, orgs[v.SellerID]); err != nil {
 		return view, err
 	}
 	markets := v.Listing.Markets

@@ -186,10 +186,10 @@ type DecisionInput struct {
 
 // Decide decides an item under review.
 func (a *App) Decide(ctx context.Context, p auth.Principal, itemID string, in DecisionInput) (ItemView, error) {
-	if err := checkDecisionInput(in); err != nil {
-		return ItemView{}, err
-	}
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, func(_ *store.Tx, it *Item, now time.Time) (notice.Event, error) {
+		if err := checkDecisionInput(in); err != nil {
+			return nil, err
+		}
 		it.Filings = append(it.Filings, Filing{Kind: "decision", OrgID: p.OrgID, Actor: p.ActorID(), At: now, Text: in.Reason,
 			Fields: map[string]string{"outcome": string(in.Outcome), "measures": strings.Join(in.Measures, ","),
 				"manifestly_unfounded": fmt.Sprint(in.ManifestlyUnfounded)}})
@@ -227,6 +227,9 @@ type BulkResult struct {
 // DecideMany decides several items with one reason; each item is its own
 // transaction, so one refused item does not hold back the others.
 func (a *App) DecideMany(ctx context.Context, p auth.Principal, itemIDs []string, in DecisionInput) ([]BulkResult, error) {
+	if err := auth.Check(p, auth.ItemReview, auth.Resource{Kind: auth.KindItem}); err != nil {
+		return nil, err
+	}
 	if len(itemIDs) == 0 || len(itemIDs) > 1000 {
 		return nil, fault.InvalidField("item_ids", "list 1 to 1000 items")
 	}
@@ -272,10 +275,10 @@ func userError(err error) (string, int) {
 // RequestInformation asks the notifier a question about an item under
 // review; the item stays under review.
 func (a *App) RequestInformation(ctx context.Context, p auth.Principal, itemID, question string) (ItemView, error) {
-	if strings.TrimSpace(question) == "" {
-		return ItemView{}, fault.InvalidField("question", "say what information you need")
-	}
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.request_information", nil, question, func(tx *store.Tx, it *Item, now time.Time) (notice.Event, error) {
+		if strings.TrimSpace(question) == "" {
+			return nil, fault.InvalidField("question", "say what information you need")
+		}
 		if it.Case.State != notice.StateUnderReview && it.Case.State != notice.StateIncomplete {
 			return nil, fault.New(fault.ErrState, "item %s is %s; information can be requested while it is under review", it.ID, it.Case.State)
 		}
@@ -541,10 +544,10 @@ func (a *App) FileComplaint(ctx context.Context, p auth.Principal, itemID, profi
 // DecideComplaint decides an open complaint; the reviewer must not be the
 // one who took the decision complained about.
 func (a *App) DecideComplaint(ctx context.Context, p auth.Principal, itemID, outcome, reason string, measures []string) (ItemView, error) {
-	if !slices.Contains([]string{"upheld", "reversed", "partially_reversed", "omitted"}, outcome) {
-		return ItemView{}, fault.InvalidField("outcome", "must be upheld, reversed, partially_reversed or omitted")
-	}
 	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.complaint_decided", nil, reason, func(tx *store.Tx, it *Item, now time.Time) (notice.Event, error) {
+		if !slices.Contains([]string{"upheld", "reversed", "partially_reversed", "omitted"}, outcome) {
+			return nil, fault.InvalidField("outcome", "must be upheld, reversed, partially_reversed or omitted")
+		}
 		it.Filings = append(it.Filings, Filing{Kind: "complaint_decision", OrgID: p.OrgID, Actor: p.ActorID(), At: now, Text: reason,
 			Fields: map[string]string{"outcome": outcome}})
 		return notice.ComplaintDecided{Outcome: outcome, ReviewerID: p.ActorID(), Measures: measures}, nil

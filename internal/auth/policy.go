@@ -37,6 +37,10 @@ const (
 	AuthzList    Action = "authorization.list"
 	AuthzReview  Action = "authorization.review"
 	AuthzRevoke  Action = "authorization.revoke"
+	ListingWrite Action = "listing.write"
+	ListingRead  Action = "listing.read"
+	SellerWrite  Action = "seller.write"
+	SellerRead   Action = "seller.read"
 	NoticeCreate Action = "notice.create"
 	NoticeRead   Action = "notice.read"
 	ItemRead     Action = "item.read"
@@ -64,6 +68,8 @@ const (
 	KindRight         Kind = "right"
 	KindAuthorization Kind = "authorization"
 	KindAudit         Kind = "audit"
+	KindListing       Kind = "listing"
+	KindSeller        Kind = "seller"
 	KindNotice        Kind = "notice"
 	KindItem          Kind = "item"
 )
@@ -107,6 +113,8 @@ var staffSees = map[Kind][]Role{
 	KindRight:         {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 	KindAuthorization: {RoleAdmin, RoleReviewer, RoleInvestigator},
 	KindAudit:         {RoleAdmin},
+	KindListing:       {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison, RoleIntegration},
+	KindSeller:        {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison, RoleIntegration},
 	KindNotice:        {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 	KindItem:          {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 }
@@ -169,6 +177,10 @@ func may(p Principal, a Action, r Resource) bool {
 		return p.Platform() && p.Is(RoleAdmin, RoleReviewer) || !own && p.Is(RoleOwner) && p.OrgKind == registry.KindRightsHolder
 	case AuditRead, AuditVerify:
 		return p.Platform() && p.Is(RoleAdmin)
+	case ListingRead, SellerRead:
+		return true // seeing is reading
+	case ListingWrite, SellerWrite:
+		return p.Platform() && p.Is(RoleAdmin, RoleIntegration)
 	case NoticeCreate:
 		return !p.Platform() && (p.OrgKind == registry.KindRightsHolder || p.OrgKind == registry.KindAgent) && p.Is(RoleOwner, RoleMember)
 	case NoticeRead, ItemRead:
@@ -185,7 +197,7 @@ func may(p Principal, a Action, r Resource) bool {
 
 func writes(a Action) bool {
 	switch a {
-	case NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
 		return false
 	}
 	return true

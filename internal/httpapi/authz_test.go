@@ -139,6 +139,58 @@ func authzCases() []authzCase {
 		{"POST", "/api/v1/authorizations/{id}/revoke", func(w *world) string { return "/api/v1/authorizations/" + w.authG2.ID + "/revoke" },
 			func(*world, string) any { return map[string]string{"reason": "mandate ended"} },
 			expect(hidden, "admin reviewer aOwner", allow, "investigator agent aMember", denied)},
+		// --- catalogue ---
+		{"PUT", "/api/v1/listings/{id}", func(*world) string { return "/api/v1/listings/L-9" }, func(*world, string) any { return map[string]any{"id": "L-9"} },
+			expect(denied, "admin integration", allow)},
+		{"POST", "/api/v1/listings:batch", nil, func(*world, string) any { return []byte(`{"id":"L-9"}`) }, expect(denied, "admin integration", allow)},
+		{"GET", "/api/v1/listings/{id}", func(*world) string { return "/api/v1/listings/L-1" }, nil, expect(hidden, staffOrg+" integration seller", allow)},
+		{"GET", "/api/v1/listings/{id}/versions", func(*world) string { return "/api/v1/listings/L-1/versions" }, nil,
+			expect(hidden, staffOrg+" integration seller", allow)},
+		{"PUT", "/api/v1/sellers/{id}", func(w *world) string { return "/api/v1/sellers/S-9" }, func(*world, string) any { return map[string]any{"id": "S-9"} },
+			expect(denied, "admin integration", allow)},
+		{"GET", "/api/v1/sellers/{id}", func(w *world) string { return "/api/v1/sellers/" + w.sellerID }, nil, expect(hidden, staffOrg+" integration seller", allow)},
+		// --- notices and items ---
+		{"POST", "/api/v1/notices", nil, func(*world, string) any { return map[string]any{} }, expect(denied, "aOwner aMember bOwner agent", allow)},
+		{"GET", "/api/v1/notices", nil, nil, expect(allow, "volunteer integration", denied)},
+		{"GET", "/api/v1/notices/{id}", func(w *world) string { return "/api/v1/notices/" + w.noticeID }, nil, expect(hidden, staffOrg+" aOwner aMember", allow)},
+		{"GET", "/api/v1/items", nil, nil, expect(allow, "volunteer integration", denied)},
+		{"GET", "/api/v1/items/{id}", func(w *world) string { return "/api/v1/items/" + w.item1 }, nil, expect(hidden, staffOrg+" aOwner aMember seller", allow)},
+		{"GET", "/api/v1/review/queue", nil, nil, expect(denied, "admin reviewer", allow)},
+		{"POST", "/api/v1/items/{id}/claim", func(w *world) string { return "/api/v1/items/" + w.item1 + "/claim" }, nil, itemReview()},
+		{"POST", "/api/v1/items/{id}/decision", func(w *world) string { return "/api/v1/items/" + w.item1 + "/decision" },
+			func(*world, string) any { return map[string]any{} }, itemReview()},
+		{"POST", "/api/v1/items:decide", nil, func(w *world, _ string) any {
+			return map[string]any{"item_ids": []string{w.item1}, "outcome": "action", "reason": "x"}
+		}, expect(denied, "admin reviewer", allow)},
+		{"POST", "/api/v1/items/{id}/request-information", func(w *world) string { return "/api/v1/items/" + w.item1 + "/request-information" },
+			func(*world, string) any { return map[string]any{} }, itemReview()},
+		{"POST", "/api/v1/items/{id}/complete", func(w *world) string { return "/api/v1/items/" + w.item1 + "/complete" },
+			func(*world, string) any { return map[string]any{} }, itemAct("aOwner aMember", "seller")},
+		{"POST", "/api/v1/items/{id}/counter-notice", func(w *world) string { return "/api/v1/items/" + w.item1 + "/counter-notice" },
+			func(*world, string) any { return map[string]any{} }, itemAct("seller", "aOwner aMember")},
+		{"POST", "/api/v1/items/{id}/complaints", func(w *world) string { return "/api/v1/items/" + w.item1 + "/complaints" },
+			func(*world, string) any { return map[string]any{} }, itemAct("seller aOwner aMember", "")},
+		{"POST", "/api/v1/items/{id}/complaint-decision", func(w *world) string { return "/api/v1/items/" + w.item1 + "/complaint-decision" },
+			func(*world, string) any { return map[string]any{"outcome": "upheld", "reason": "x"} }, itemReview()},
+		{"POST", "/api/v1/items/{id}/proceedings", func(w *world) string { return "/api/v1/items/" + w.item1 + "/proceedings" },
+			func(*world, string) any { return map[string]any{} }, itemAct("aOwner aMember", "seller")},
+		{"POST", "/api/v1/items/{id}/proceedings-outcome", func(w *world) string { return "/api/v1/items/" + w.item1 + "/proceedings-outcome" },
+			func(*world, string) any { return map[string]any{"infringing": true} }, itemReview()},
+		{"POST", "/api/v1/items/{id}/tolling", func(w *world) string { return "/api/v1/items/" + w.item1 + "/tolling" },
+			func(*world, string) any { return map[string]any{} }, itemAct("aOwner aMember", "seller")},
+		{"POST", "/api/v1/items/{id}/close", func(w *world) string { return "/api/v1/items/" + w.item2 + "/close" },
+			func(*world, string) any { return map[string]any{"reason": "no answer"} }, itemReview()},
+		{"POST", "/api/v1/items/{id}/retract", func(w *world) string { return "/api/v1/items/" + w.item2 + "/retract" },
+			func(*world, string) any { return map[string]any{"reason": "settled"} }, itemAct("aOwner aMember", "seller")},
+		{"GET", "/api/v1/statements/{id}", func(w *world) string { return "/api/v1/statements/" + w.statementID }, nil,
+			expect(hidden, staffOrg+" aOwner aMember seller", allow)},
+		{"GET", "/api/v1/inbox", nil, nil, expect(allow)},
+		{"POST", "/api/v1/inbox/{id}/read", func(w *world) string { return "/api/v1/inbox/" + w.sellerMsgID + "/read" }, nil, expect(hidden, "seller", allow)},
+		{"GET", "/api/v1/sellers/{id}/strikes", func(w *world) string { return "/api/v1/sellers/" + w.sellerID + "/strikes" }, nil,
+			expect(hidden, staffOrg+" seller", allow)},
+		{"GET", "/api/v1/accuracy", func(w *world) string { return "/api/v1/accuracy?org_id=" + w.orgA.ID }, nil, expect(hidden, staffOrg+" aOwner aMember", allow)},
+		{"GET", "/api/v1/policy/profiles", nil, nil, expect(allow, "anon", allow)},
+		{"GET", "/api/v1/register", nil, nil, expect(allow, "anon", allow)},
 		{"GET", "/api/v1/audit", nil, nil, expect(hidden, "admin", allow)},
 		{"GET", "/api/v1/audit/verify", nil, nil, expect(hidden, "admin", allow)},
 		{"GET", "/api/v1/openapi.json", nil, nil, expect(allow, "anon", allow)},
@@ -193,6 +245,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// itemReview: reviewers act; other staff and the parties see the item but
+// may not; everyone else does not see it.
+func itemReview() map[string]outcome {
+	return expect(hidden, "admin reviewer", allow, "investigator liaison aOwner aMember seller", denied)
+}
+
+// itemAct: the acting parties act; the other party and staff see the item
+// but may not; everyone else does not see it.
+func itemAct(acting, otherParty string) map[string]outcome {
+	return expect(hidden, acting, allow, otherParty+" admin reviewer investigator liaison", denied)
 }
 
 func (w *world) emailOf(who string) string {

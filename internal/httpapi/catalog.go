@@ -107,6 +107,9 @@ func (s *Server) registerCatalog() {
 }
 
 func (s *Server) putListing(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := s.app.CheckCatalogWrite(p); err != nil {
+		return err
+	}
 	if err := requireType(r, "application/json"); err != nil {
 		return err
 	}
@@ -133,6 +136,9 @@ func (s *Server) putListing(w http.ResponseWriter, r *http.Request, p auth.Princ
 }
 
 func (s *Server) putSeller(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := s.app.CheckCatalogWrite(p); err != nil {
+		return err
+	}
 	var in catalog.SellerInput
 	if err := DecodeJSON(r, s.maxBody, &in); err != nil {
 		return err
@@ -149,6 +155,9 @@ func (s *Server) putSeller(w http.ResponseWriter, r *http.Request, p auth.Princi
 }
 
 func (s *Server) putListingsBatch(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := s.app.CheckCatalogWrite(p); err != nil {
+		return err
+	}
 	if err := requireType(r, "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"); err != nil {
 		return err
 	}

@@ -40,7 +40,11 @@ func (s *Server) OpenAPI() map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
 				"schema": map[string]any{"type": "object", "required": []string{"file"}, "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}}}
 		case rt.request != nil:
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.request))}}}
+			content := map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.request))}}
+			if rt.csv {
+				content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		responses := map[string]any{"default": map[string]any{"description": "An RFC 9457 problem", "content": map[string]any{
 			"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}}

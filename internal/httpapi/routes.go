@@ -371,6 +371,8 @@ func (s *Server) register() {
 			return a.VerifyAudit(r.Context(), p)
 		})
 
+	s.registerCatalog()
+	s.registerNotices()
 	s.add(route{method: "GET", path: "/api/v1/openapi.json", access: public, summary: "This document", h: s.openapi})
 }
 

@@ -83,6 +83,7 @@ type route struct {
 	response     any // example value of the success body type
 	status       int
 	query        []string // documented query parameters
+	csv          bool     // also takes text/csv
 	h            handler
 }
 

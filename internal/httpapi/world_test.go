@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
 	"github.com/dajia-project/dajia/internal/blob"
+	"github.com/dajia-project/dajia/internal/catalog"
 	"github.com/dajia-project/dajia/internal/registry"
 	"github.com/dajia-project/dajia/internal/store"
 	"github.com/dajia-project/dajia/internal/store/storetest"
@@ -56,6 +58,13 @@ type world struct {
 	authG2  registry.Authorization // a second one, for revocation
 	keyA    auth.APIKey            // an API key of A (target of revocation)
 	victimA auth.User              // a member of A to disable
+
+	sellerID    string // the marketplace's seller id of the seller organisation
+	noticeID    string // A's notice against listings L-1 and L-2 (cn-ecl, actioned)
+	item1       string // on L-1
+	item2       string // on L-2 (closed and retracted by the matrix)
+	statementID string // a statement of reasons (eu-dsa item on L-3)
+	sellerMsgID string // a message in the seller's inbox
 }
 
 func newWorld(t *testing.T, e storetest.Engine) *world {
@@ -184,9 +193,13 @@ func (w *world) build() {
 		w.must(err)
 	}
 
-	w.seller, err = w.app.CreateOrg(ctx, w.sys, registry.KindSeller, registry.OrgDetails{LegalName: "Seller Shop", Country: "CN"})
+	w.sellerID = "S-1"
+	sr, err := w.app.PutSeller(ctx, w.sys, w.sellerID, catalog.SellerInput{ID: w.sellerID, Name: "Seller Shop", Country: "CN"})
+	w.must(err)
+	w.seller, err = w.app.Org(ctx, w.sys, sr.Seller.OrgID)
 	w.must(err)
 	w.user("seller", w.seller, auth.RoleOwner)
+	w.notices(aOwner)
 	w.agency, err = w.app.CreateOrg(ctx, w.sys, registry.KindAgency, registry.OrgDetails{LegalName: "Market Regulator", Country: "CN"})
 	w.must(err)
 	w.user("agency", w.agency, auth.RoleOwner)
@@ -242,4 +255,58 @@ func upload(name string, content []byte) multipartBody {
 	return multipartBody{buf.Bytes(), mw.FormDataContentType()}
 }
 
-var _ = time.Now
+// notices pushes three listings of the seller and files A's notices
+// against them: L-1 and L-2 in China (acted on at once), L-3 in Germany
+// (decided by the reviewer, with a statement of reasons).
+func (w *world) notices(aOwner auth.Principal) {
+	w.t.Helper()
+	for _, l := range []struct{ id, market string }{{"L-1", "CN"}, {"L-2", "CN"}, {"L-3", "DE"}} {
+		doc := fmt.Sprintf(`{"id":%q,"seller_id":%q,"title":"A shoes","price":{"amount":"10.00","currency":"CNY"},"category":"shoes","markets":[%q],"updated_at":%q}`,
+			l.id, w.sellerID, l.market, w.app.Now().Format(time.RFC3339))
+		listing, err := catalog.ParseListing([]byte(doc), w.app.Now())
+		w.must(err)
+		_, err = w.app.PutListing(ctx, w.sys, l.id, listing)
+		w.must(err)
+	}
+	eu, err := w.app.CreateRight(ctx, aOwner, registry.RightInput{Type: registry.Trademark, Trademark: &registry.TrademarkDetails{
+		Office: "EUIPO", RegistrationNumber: "018000777", MarkText: "A", NiceClasses: []int{25},
+		RegisteredOn: registry.NewDate(2020, 1, 1), ExpiresOn: registry.NewDate(2030, 1, 1)},
+		Certificates: []registry.DocRef{{DocumentID: w.docA.ID}}})
+	w.must(err)
+	_, err = w.app.ReviewRight(ctx, w.sys, eu.ID, registry.Verify, "")
+	w.must(err)
+	attest := map[string]string{}
+	for _, pid := range []string{"cn-ecl", "eu-dsa"} {
+		p, err := w.app.Profiles().Profile(pid)
+		w.must(err)
+		for k, a := range p.Notice.AttestationTexts {
+			attest[k] = a.Version
+		}
+	}
+	file := func(right string, listings ...string) app.NoticeReceipt {
+		in := app.NoticeInput{RightID: right, InfringementType: "counterfeit", Explanation: "fakes", Signature: "A Owner"}
+		in.Attestations = map[string]string{}
+		for k, v := range attest {
+			if (right == eu.ID) == (k == "attest_bona_fide") {
+				in.Attestations[k] = v
+			}
+		}
+		for _, l := range listings {
+			in.Items = append(in.Items, app.NoticeItemInput{ListingID: l})
+		}
+		rc, err := w.app.FileNotice(ctx, aOwner, in)
+		w.must(err)
+		return rc
+	}
+	rc := file(w.rightA.ID, "L-1", "L-2")
+	w.noticeID, w.item1, w.item2 = rc.Notice.ID, rc.Items[0].ID, rc.Items[1].ID
+	rc = file(eu.ID, "L-3")
+	reviewer := w.sys
+	reviewer.Role = auth.RoleReviewer
+	v, err := w.app.Decide(ctx, reviewer, rc.Items[0].ID, app.DecisionInput{Outcome: "action", Reason: "EUTMR Art. 9"})
+	w.must(err)
+	w.statementID = v.Statements[0].ID
+	msgs, _, err := w.app.Inbox(ctx, auth.Principal{OrgID: w.seller.ID}, store.Page{Limit: 1})
+	w.must(err)
+	w.sellerMsgID = msgs[0].ID
+}

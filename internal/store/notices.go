@@ -480,10 +480,20 @@ func (q *Querier) InboxItemMessages(ctx context.Context, orgID, itemID string) (
 	return q.docs(ctx, `SELECT id, item_id, org_id, template, doc, created_at, read_at FROM inbox WHERE org_id = $1 AND item_id = $2 ORDER BY id`, orgID, itemID)
 }
 
-// MarkRead marks an organisation's message read.
+// MarkRead marks an organisation's message read; another organisation's
+// message is not found.
 func (q *Querier) MarkRead(ctx context.Context, orgID, id string, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE inbox SET read_at = $3 WHERE id = $1 AND org_id = $2 AND read_at = 0`, id, orgID, micros(at))
-	return err
+	if _, err := q.exec(ctx, `UPDATE inbox SET read_at = $3 WHERE id = $1 AND org_id = $2 AND read_at = 0`, id, orgID, micros(at)); err != nil {
+		return err
+	}
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox WHERE id = $1 AND org_id = $2`, id, orgID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("message %s: %w", id, fault.ErrNotFound)
+	}
+	return nil
 }
 
 // InsertRegister publishes an ECL Art. 44 register entry.

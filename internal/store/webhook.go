@@ -97,7 +97,7 @@ func (tx *Tx) SetWebhookSecret(ctx context.Context, endpointID, secret string, n
 }
 
 // DeleteWebhookEndpoint deletes an endpoint: it receives no further
-// messages, and its pending deliveries become dead letters. The endpoint and
+// messages, and its pending and waiting deliveries become dead letters. The endpoint and
 // its delivery history are kept. It returns how many deliveries it ended.
 func (tx *Tx) DeleteWebhookEndpoint(ctx context.Context, endpointID string, now time.Time) (int, error) {
 	if err := tx.execOne(ctx, "delete webhook endpoint "+endpointID, `UPDATE webhook_endpoints SET enabled = 0, deleted_at = $2, updated_at = $2
@@ -105,7 +105,7 @@ func (tx *Tx) DeleteWebhookEndpoint(ctx context.Context, endpointID string, now 
 		return 0, err
 	}
 	res, err := tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'dead', next_attempt_at = 0, last_error = 'endpoint deleted'
-		WHERE endpoint_id = $1 AND state = 'pending'`, endpointID)
+		WHERE endpoint_id = $1 AND state IN ('pending', 'waiting')`, endpointID)
 	if err != nil {
 		return 0, fmt.Errorf("end deliveries of webhook endpoint %s: %w", endpointID, err)
 	}
@@ -195,12 +195,13 @@ type FanOutResult struct {
 	Deliveries int // deliveries created
 }
 
-// FanOut publishes up to limit unpublished outbox messages, oldest first, in
-// one transaction: each gets the next feed sequence number and one pending
+// FanOut publishes up to limit unpublished outbox messages, in id (creation)
+// order, in one transaction: each gets the next feed sequence number and one
 // delivery per endpoint (not deleted; paused ones included) subscribed to
-// its topic, and is marked published. Fan-outs are serialised on the feed
-// head, so running it on several nodes at once neither loses nor duplicates
-// a message.
+// its topic, and is marked published. The delivery is pending, or waiting
+// when the endpoint has an open delivery of the same object. Fan-outs are
+// serialised on the feed head, so running it on several nodes at once
+// neither loses nor duplicates a message.
 func (db *DB) FanOut(ctx context.Context, now time.Time, limit int) (FanOutResult, error) {
 	var r FanOutResult
 	err := db.Tx(ctx, func(tx *Tx) error {
@@ -210,7 +211,7 @@ func (db *DB) FanOut(ctx context.Context, now time.Time, limit int) (FanOutResul
 			return fmt.Errorf("lock feed head: %w", err)
 		}
 		type msg struct{ id, topic, objectID string }
-		rows, err := tx.q.QueryContext(ctx, `SELECT id, topic, object_id FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT `+
+		rows, err := tx.q.QueryContext(ctx, `SELECT id, topic, object_id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT `+
 			strconv.Itoa(max(limit, 1)))
 		if err != nil {
 			return fmt.Errorf("read unpublished messages: %w", err)
@@ -235,6 +236,16 @@ func (db *DB) FanOut(ctx context.Context, now time.Time, limit int) (FanOutResul
 		if err != nil {
 			return err
 		}
+		objects := make([]string, 0, len(msgs))
+		for _, m := range msgs {
+			if m.objectID != "" {
+				objects = append(objects, m.objectID)
+			}
+		}
+		open, err := tx.openObjects(ctx, objects)
+		if err != nil {
+			return err
+		}
 		var feed, deliveries [][]any
 		ids := make([]string, len(msgs))
 		at := micros(now)
@@ -243,16 +254,25 @@ func (db *DB) FanOut(ctx context.Context, now time.Time, limit int) (FanOutResul
 			ids[i] = m.id
 			feed = append(feed, []any{seq, m.id, feedKind(m.topic)})
 			for _, e := range endpoints {
-				if e.Matches(m.topic) {
-					deliveries = append(deliveries, []any{id.New("dlv", now), m.id, e.ID, seq, m.objectID, at})
+				if !e.Matches(m.topic) {
+					continue
 				}
+				state, due := DeliveryPending, at
+				if m.objectID != "" {
+					k := [2]string{m.objectID, e.ID}
+					if open[k] {
+						state, due = DeliveryWaiting, 0
+					}
+					open[k] = true
+				}
+				deliveries = append(deliveries, []any{id.New("dlv", now), m.id, e.ID, seq, m.objectID, at, string(state), due})
 			}
 		}
 		if err := tx.insertRows(ctx, `INSERT INTO feed (seq, message_id, kind) VALUES `, "", feed); err != nil {
 			return fmt.Errorf("append to feed: %w", err)
 		}
 		if err := tx.insertRows(ctx, `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, seq, object_id, created_at,
-			state, attempts, next_attempt_at, last_status, last_error) VALUES `, `'pending', 0, $6, 0, ''`, deliveries); err != nil {
+			state, next_attempt_at, attempts, last_status, last_error) VALUES `, `0, 0, ''`, deliveries); err != nil {
 			return fmt.Errorf("create deliveries: %w", err)
 		}
 		for chunk := range chunks(ids, 500) {
@@ -272,6 +292,34 @@ func (db *DB) FanOut(ctx context.Context, now time.Time, limit int) (FanOutResul
 		return FanOutResult{}, fmt.Errorf("fan out: %w", err)
 	}
 	return r, nil
+}
+
+// openObjects returns the (object, endpoint) pairs among objects that have a
+// pending or waiting delivery.
+func (q *Querier) openObjects(ctx context.Context, objects []string) (map[[2]string]bool, error) {
+	open := map[[2]string]bool{}
+	for chunk := range chunks(objects, 400) {
+		w := where{}
+		w.in("object_id", chunk)
+		rows, err := q.q.QueryContext(ctx, `SELECT object_id, endpoint_id FROM webhook_deliveries`+w.sql()+` AND state = 'pending'
+			UNION ALL SELECT object_id, endpoint_id FROM webhook_deliveries`+w.sql()+` AND state = 'waiting'`, w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("read open deliveries: %w", err)
+		}
+		for rows.Next() {
+			var k [2]string
+			if err := rows.Scan(&k[0], &k[1]); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read open deliveries: %w", err)
+			}
+			open[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read open deliveries: %w", err)
+		}
+	}
+	return open, nil
 }
 
 func (q *Querier) liveEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
@@ -437,7 +485,11 @@ type DeliveryState string
 
 // Delivery states.
 const (
-	DeliveryPending   DeliveryState = "pending"
+	DeliveryPending DeliveryState = "pending"
+	// DeliveryWaiting: queued behind an earlier message of the same object
+	// to the same endpoint; it becomes pending when that one is delivered
+	// or dead.
+	DeliveryWaiting   DeliveryState = "waiting"
 	DeliveryDelivered DeliveryState = "delivered"
 	DeliveryDead      DeliveryState = "dead"
 )
@@ -598,11 +650,9 @@ type WebhookClaim struct {
 // ClaimWebhookDeliveries claims up to limit pending deliveries that are due
 // at now, oldest due first, for attempts: each is leased until now+lease,
 // so that a claim whose dispatcher dies falls due again. Deliveries of
-// paused or deleted endpoints are skipped, and so is a delivery while an
-// earlier one (by feed order) of the same object to the same endpoint is
-// pending, so an endpoint receives one object's messages in order. On
-// PostgreSQL the claimed rows are locked with SKIP LOCKED, so dispatchers on
-// several nodes claim disjoint sets.
+// paused or deleted endpoints are skipped. On PostgreSQL the claimed rows
+// are locked with SKIP LOCKED, so dispatchers on several nodes claim
+// disjoint sets.
 func (db *DB) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]WebhookClaim, error) {
 	var claims []WebhookClaim
 	until := now.Add(lease)
@@ -610,9 +660,7 @@ func (db *DB) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease t
 		claims = nil
 		rows, err := tx.q.QueryContext(ctx, `SELECT d.id FROM webhook_deliveries d
 			WHERE d.state = 'pending' AND d.next_attempt_at <= $1
-			AND d.endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.enabled = 1 AND e.deleted_at IS NULL)
-			AND (d.object_id = '' OR NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id
-				AND p.object_id = d.object_id AND p.state = 'pending' AND p.seq < d.seq))
+			AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND (e.enabled = 0 OR e.deleted_at IS NOT NULL))
 			ORDER BY d.next_attempt_at, d.seq LIMIT `+strconv.Itoa(max(limit, 1))+tx.d.skipLocked, micros(now))
 		if err != nil {
 			return fmt.Errorf("select due deliveries: %w", err)
@@ -715,12 +763,20 @@ func truncate(s string, n int) string {
 // goes into the history, and its delivery moves on. A success is recorded
 // whenever the delivery is still pending; any other outcome only while the
 // delivery is still held by the same claim (its lease), so a dispatcher
-// whose lease lapsed cannot overwrite a newer claim's progress.
+// whose lease lapsed cannot overwrite a newer claim's progress. A delivery
+// that ends (delivered or dead) releases the next waiting delivery of its
+// object to its endpoint.
 func (db *DB) RecordWebhookResults(ctx context.Context, results []WebhookResult) error {
 	if len(results) == 0 {
 		return nil
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		// Releasing a waiting delivery must not interleave with a fan-out
+		// that is queueing one behind the delivery that ends (on
+		// PostgreSQL; SQLite has one writer anyway).
+		if _, err := tx.exec(ctx, `SELECT seq FROM feed_head WHERE id = 1`+tx.d.forUpdate); err != nil {
+			return fmt.Errorf("lock feed head: %w", err)
+		}
 		history := make([][]any, len(results))
 		for i, r := range results {
 			history[i] = []any{id.New("att", r.At), r.DeliveryID, micros(r.At), r.Status, truncate(r.Error, maxErrorBytes), r.Duration.Microseconds()}
@@ -743,17 +799,18 @@ func (db *DB) RecordWebhookResults(ctx context.Context, results []WebhookResult)
 
 func (tx *Tx) recordResult(ctx context.Context, r WebhookResult) error {
 	msg, lease, at := truncate(r.Error, maxErrorBytes), micros(r.LeaseUntil), micros(r.At)
+	var ended string
 	var err error
 	switch r.Outcome {
 	case OutcomeDelivered:
-		_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, next_attempt_at = 0,
-			last_status = $2, last_error = '', delivered_at = $3 WHERE id = $1 AND state = 'pending'`, r.DeliveryID, r.Status, at)
+		ended, err = tx.ending(ctx, `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, next_attempt_at = 0,
+			last_status = $2, last_error = '', delivered_at = $3 WHERE id = $1 AND state = 'pending' RETURNING object_id`, r.DeliveryID, r.Status, at)
 	case OutcomeRetry:
 		_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $3, last_status = $4, last_error = $5
 			WHERE id = $1 AND state = 'pending' AND next_attempt_at = $2`, r.DeliveryID, lease, micros(r.NextAttemptAt), r.Status, msg)
 	case OutcomeDead:
-		_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, next_attempt_at = 0, last_status = $3,
-			last_error = $4 WHERE id = $1 AND state = 'pending' AND next_attempt_at = $2`, r.DeliveryID, lease, r.Status, msg)
+		ended, err = tx.ending(ctx, `UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, next_attempt_at = 0, last_status = $3,
+			last_error = $4 WHERE id = $1 AND state = 'pending' AND next_attempt_at = $2 RETURNING object_id`, r.DeliveryID, lease, r.Status, msg)
 	case OutcomeGone:
 		_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = $3, last_status = $4, last_error = $5
 			WHERE id = $1 AND state = 'pending' AND next_attempt_at = $2`, r.DeliveryID, lease, at, r.Status, msg)
@@ -764,7 +821,23 @@ func (tx *Tx) recordResult(ctx context.Context, r WebhookResult) error {
 	default:
 		err = fmt.Errorf("unknown outcome %q", r.Outcome)
 	}
+	if err != nil || ended == "" {
+		return err
+	}
+	_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $3 WHERE id = (SELECT w.id FROM webhook_deliveries w
+		WHERE w.object_id = $1 AND w.endpoint_id = $2 AND w.state = 'waiting' ORDER BY w.seq LIMIT 1)`, ended, r.EndpointID, at)
 	return err
+}
+
+// ending runs an UPDATE … RETURNING object_id that ends a delivery; it
+// returns the object id when the update took place, else "".
+func (tx *Tx) ending(ctx context.Context, query string, args ...any) (string, error) {
+	var obj string
+	err := tx.q.QueryRowContext(ctx, query, args...).Scan(&obj)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return obj, err
 }
 
 // RedeliverWebhook makes a dead delivery pending again, due at now, with
@@ -809,8 +882,9 @@ func (tx *Tx) RedeliverDeadWebhooks(ctx context.Context, endpointID string, now 
 // is false when there is none.
 func (q *Querier) NextWebhookDue(ctx context.Context, now time.Time) (at time.Time, ok bool, err error) {
 	var v sql.NullInt64
-	err = q.q.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at > $1
-		AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1 AND deleted_at IS NULL)`, micros(now)).Scan(&v)
+	err = q.q.QueryRowContext(ctx, `SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d WHERE d.state = 'pending' AND d.next_attempt_at > $1
+		AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND (e.enabled = 0 OR e.deleted_at IS NOT NULL))`,
+		micros(now)).Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, fmt.Errorf("next webhook due: %w", err)
 	}

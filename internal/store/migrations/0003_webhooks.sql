@@ -38,14 +38,13 @@ CREATE TABLE feed_head (
 );
 INSERT INTO feed_head (id, seq) VALUES (1, 0);
 
--- Fan-out takes unpublished messages in creation order.
-CREATE INDEX outbox_unpublished_created ON outbox (created_at, id) WHERE published_at IS NULL;
-
--- One delivery per (message, endpoint). state: pending, delivered, dead.
--- While pending, next_attempt_at is when it is due; a claim moves it to the
--- end of the claimant's lease, so a crashed dispatcher's claim falls due
--- again. seq and object_id (copied from the feed and the message) order the
--- deliveries of one object to one endpoint.
+-- One delivery per (message, endpoint). state: pending, waiting, delivered,
+-- dead. While pending, next_attempt_at is when it is due; a claim moves it
+-- to the end of the claimant's lease, so a crashed dispatcher's claim falls
+-- due again. A delivery waits while an earlier one (by seq, the feed
+-- position) of the same object to the same endpoint is open; finishing that
+-- one makes the next waiting one pending, so an endpoint receives one
+-- object's messages in order.
 CREATE TABLE webhook_deliveries (
     id              TEXT PRIMARY KEY,
     message_id      TEXT NOT NULL REFERENCES outbox (id),
@@ -62,7 +61,8 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (message_id, endpoint_id)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
-CREATE INDEX webhook_deliveries_object ON webhook_deliveries (endpoint_id, object_id, seq) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_pending_object ON webhook_deliveries (object_id, endpoint_id) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (object_id, endpoint_id, seq) WHERE state = 'waiting';
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 
 -- Every attempt, for the admin UI. status is the HTTP status, 0 when no
