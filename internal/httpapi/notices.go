@@ -141,7 +141,9 @@ func (s *Server) registerNotices() {
 			return list(items, next), err
 		})
 	getRoute(s, "GET", "/api/v1/notices/{id}", authenticated, "Read a notice", nil,
-		func(r *http.Request, p auth.Principal) (app.Notice, error) { return a.Notice(r.Context(), p, r.PathValue("id")) })
+		func(r *http.Request, p auth.Principal) (app.Notice, error) {
+			return a.Notice(r.Context(), p, r.PathValue("id"))
+		})
 	getRoute(s, "GET", "/api/v1/items", authenticated, "List items: a notifier's, a seller's (the notices against its listings), or all for staff",
 		[]string{"limit", "cursor", "notice_id", "listing_id", "state", "open"},
 		func(r *http.Request, p auth.Principal) (List[app.ItemSummary], error) {
@@ -155,7 +157,9 @@ func (s *Server) registerNotices() {
 			return list(items, next), err
 		})
 	getRoute(s, "GET", "/api/v1/items/{id}", authenticated, "Read an item with its state, deadlines, filings and statements of reasons", nil,
-		func(r *http.Request, p auth.Principal) (app.ItemView, error) { return a.Item(r.Context(), p, r.PathValue("id")) })
+		func(r *http.Request, p auth.Principal) (app.ItemView, error) {
+			return a.Item(r.Context(), p, r.PathValue("id"))
+		})
 	getRoute(s, "GET", "/api/v1/review/queue", authenticated, "The review queue: trusted notifiers first, then by review deadline", []string{"limit"},
 		func(r *http.Request, p auth.Principal) (queueResponse, error) {
 			n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
@@ -240,7 +244,9 @@ func (s *Server) registerNotices() {
 			return nil
 		}})
 	getRoute(s, "GET", "/api/v1/sellers/{id}/strikes", authenticated, "A seller's strikes with their expiry, and the sanctions taken", nil,
-		func(r *http.Request, p auth.Principal) (app.SellerStrikes, error) { return a.Strikes(r.Context(), p, r.PathValue("id")) })
+		func(r *http.Request, p auth.Principal) (app.SellerStrikes, error) {
+			return a.Strikes(r.Context(), p, r.PathValue("id"))
+		})
 	getRoute(s, "GET", "/api/v1/accuracy", authenticated, "A rights holder's accuracy figures and lane per profile (your own; staff: ?org_id=)", []string{"org_id"},
 		func(r *http.Request, p auth.Principal) (List[app.ProfileAccuracy], error) {
 			acc, err := a.Accuracy(r.Context(), p, r.URL.Query().Get("org_id"))
