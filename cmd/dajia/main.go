@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/blob"
+	"github.com/dajia-project/dajia/internal/deliver"
 	"github.com/dajia-project/dajia/internal/httpapi"
 	"github.com/dajia-project/dajia/internal/store"
 )
@@ -114,9 +116,13 @@ type Main struct {
 	App *app.App
 	API *httpapi.Server
 
-	server *http.Server
-	ln     net.Listener
-	done   chan error
+	Dispatcher *deliver.Dispatcher
+
+	server  *http.Server
+	ln      net.Listener
+	done    chan error
+	cancel  context.CancelFunc // stops the background workers
+	workers sync.WaitGroup
 }
 
 // NewMain returns a program for the configuration.
@@ -174,7 +180,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.API = httpapi.New(m.App, httpapi.Options{Log: m.Log, Secret: []byte(secret), MaxUpload: m.Config.MaxUploadBytes + 1<<20, Registerer: reg})
+	m.API = httpapi.New(m.App, httpapi.Options{Log: m.Log, Secret: []byte(secret), MaxUpload: m.Config.MaxUploadBytes + 1<<20, Registerer: reg,
+		Wake: func() {
+			if m.Dispatcher != nil {
+				m.Dispatcher.Wake()
+			}
+		}})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", m.API)
@@ -193,6 +204,23 @@ func (m *Main) Run(ctx context.Context) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "dajia is running. API: /api/v1 (OpenAPI at /api/v1/openapi.json); health: /healthz, /readyz; metrics: /metrics\n")
 	})
+
+	// Background work: the scheduler fires legal deadlines (overdue ones at
+	// once, after downtime), the dispatcher delivers the outbox to webhooks.
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	m.Dispatcher = deliver.New(m.DB, deliver.Options{Log: m.Log})
+	m.workers.Add(2)
+	go func() {
+		defer m.workers.Done()
+		m.App.RunScheduler(bg, time.Minute, nil)
+	}()
+	go func() {
+		defer m.workers.Done()
+		if err := m.Dispatcher.Run(bg); err != nil && bg.Err() == nil {
+			m.Log.Error("dispatcher stopped", "err", err)
+		}
+	}()
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -226,6 +254,10 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.cancel != nil {
+		m.cancel()
+		m.workers.Wait()
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -12,31 +12,35 @@ type Action string
 
 // Actions, named object.verb.
 const (
-	OrgCreate    Action = "organization.create" // platform-created kinds (seller, agency, platform)
-	OrgRead      Action = "organization.read"
-	OrgList      Action = "organization.list"
-	OrgUpdate    Action = "organization.update"
-	OrgSubmit    Action = "organization.submit"
-	OrgReview    Action = "organization.review"
-	OrgSuspend   Action = "organization.suspend"
-	UserCreate   Action = "user.create"
-	UserRead     Action = "user.read"
-	UserDisable  Action = "user.disable"
-	KeyCreate    Action = "api_key.create"
-	KeyRevoke    Action = "api_key.revoke"
-	DocUpload    Action = "document.upload"
-	DocRead      Action = "document.read"
-	RightCreate  Action = "right.create"
-	RightRead    Action = "right.read"
-	RightList    Action = "right.list"
-	RightUpdate  Action = "right.update"
-	RightReview  Action = "right.review"
-	RightRevoke  Action = "right.revoke"
-	AuthzCreate  Action = "authorization.create"
-	AuthzRead    Action = "authorization.read"
-	AuthzList    Action = "authorization.list"
-	AuthzReview  Action = "authorization.review"
-	AuthzRevoke  Action = "authorization.revoke"
+	OrgCreate   Action = "organization.create" // platform-created kinds (seller, agency, platform)
+	OrgRead     Action = "organization.read"
+	OrgList     Action = "organization.list"
+	OrgUpdate   Action = "organization.update"
+	OrgSubmit   Action = "organization.submit"
+	OrgReview   Action = "organization.review"
+	OrgSuspend  Action = "organization.suspend"
+	UserCreate  Action = "user.create"
+	UserRead    Action = "user.read"
+	UserDisable Action = "user.disable"
+	KeyCreate   Action = "api_key.create"
+	KeyRevoke   Action = "api_key.revoke"
+	DocUpload   Action = "document.upload"
+	DocRead     Action = "document.read"
+	RightCreate Action = "right.create"
+	RightRead   Action = "right.read"
+	RightList   Action = "right.list"
+	RightUpdate Action = "right.update"
+	RightReview Action = "right.review"
+	RightRevoke Action = "right.revoke"
+	AuthzCreate Action = "authorization.create"
+	AuthzRead   Action = "authorization.read"
+	AuthzList   Action = "authorization.list"
+	AuthzReview Action = "authorization.review"
+	AuthzRevoke Action = "authorization.revoke"
+	// WebhookManage covers webhook endpoints, their deliveries and dead letters.
+	WebhookManage Action = "webhook.manage"
+	// ActionsRead is the marketplace's pull feed of enforcement actions.
+	ActionsRead  Action = "actions.read"
 	ListingWrite Action = "listing.write"
 	ListingRead  Action = "listing.read"
 	SellerWrite  Action = "seller.write"
@@ -177,6 +181,10 @@ func may(p Principal, a Action, r Resource) bool {
 		return p.Platform() && p.Is(RoleAdmin, RoleReviewer) || !own && p.Is(RoleOwner) && p.OrgKind == registry.KindRightsHolder
 	case AuditRead, AuditVerify:
 		return p.Platform() && p.Is(RoleAdmin)
+	case WebhookManage:
+		return p.Platform() && p.Is(RoleAdmin)
+	case ActionsRead:
+		return p.Platform() && p.Is(RoleAdmin, RoleIntegration)
 	case ListingRead, SellerRead:
 		return true // seeing is reading
 	case ListingWrite, SellerWrite:
@@ -197,7 +205,7 @@ func may(p Principal, a Action, r Resource) bool {
 
 func writes(a Action) bool {
 	switch a {
-	case ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case ActionsRead, ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
 		return false
 	}
 	return true

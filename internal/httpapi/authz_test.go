@@ -191,6 +191,16 @@ func authzCases() []authzCase {
 		{"GET", "/api/v1/accuracy", func(w *world) string { return "/api/v1/accuracy?org_id=" + w.orgA.ID }, nil, expect(hidden, staffOrg+" aOwner aMember", allow)},
 		{"GET", "/api/v1/policy/profiles", nil, nil, expect(allow, "anon", allow)},
 		{"GET", "/api/v1/register", nil, nil, expect(allow, "anon", allow)},
+		// --- delivery ---
+		{"POST", "/api/v1/webhooks", nil, func(*world, string) any {
+			return map[string]any{"url": "https://hooks.market.example/x", "topics": []string{"action.*"}}
+		}, expect(denied, "admin", allow)},
+		{"GET", "/api/v1/webhooks", nil, nil, expect(denied, "admin", allow)},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID + "/deliveries" }, nil,
+			expect(denied, "admin", allow)},
+		{"POST", "/api/v1/deliveries/{id}/redeliver", func(w *world) string { return "/api/v1/deliveries/" + w.deliveryID + "/redeliver" }, nil,
+			expect(denied, "admin", allow)},
+		{"GET", "/api/v1/actions", nil, nil, expect(denied, "admin integration", allow)},
 		{"GET", "/api/v1/audit", nil, nil, expect(hidden, "admin", allow)},
 		{"GET", "/api/v1/audit/verify", nil, nil, expect(hidden, "admin", allow)},
 		{"GET", "/api/v1/openapi.json", nil, nil, expect(allow, "anon", allow)},

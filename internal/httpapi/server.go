@@ -46,6 +46,8 @@ type Options struct {
 	MaxUpload int64
 	// Registerer receives the API's metrics (none when nil).
 	Registerer prometheus.Registerer
+	// Wake nudges the outbox dispatcher after an admin requeues a delivery.
+	Wake func()
 }
 
 // Server is the API handler.
@@ -58,6 +60,7 @@ type Server struct {
 	maxBody int64
 	maxUp   int64
 	cop     *http.CrossOriginProtection
+	wake    func()
 	reqs    *prometheus.CounterVec
 	dur     *prometheus.HistogramVec
 }
@@ -90,7 +93,7 @@ type route struct {
 // New builds the API.
 func New(a *app.App, o Options) *Server {
 	s := &Server{app: a, mux: http.NewServeMux(), log: o.Log, secret: o.Secret, maxBody: o.MaxBody, maxUp: o.MaxUpload,
-		cop: http.NewCrossOriginProtection()}
+		cop: http.NewCrossOriginProtection(), wake: o.Wake}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -65,6 +65,8 @@ type world struct {
 	item2       string // on L-2 (closed and retracted by the matrix)
 	statementID string // a statement of reasons (eu-dsa item on L-3)
 	sellerMsgID string // a message in the seller's inbox
+	endpointID  string // a webhook endpoint
+	deliveryID  string // one of its deliveries
 }
 
 func newWorld(t *testing.T, e storetest.Engine) *world {
@@ -309,4 +311,12 @@ func (w *world) notices(aOwner auth.Principal) {
 	msgs, _, err := w.app.Inbox(ctx, auth.Principal{OrgID: w.seller.ID}, store.Page{Limit: 1})
 	w.must(err)
 	w.sellerMsgID = msgs[0].ID
+	e, _, err := w.app.CreateWebhook(ctx, w.sys, app.WebhookInput{URL: "https://hooks.market.example/dajia", Topics: []string{"action.*"}})
+	w.must(err)
+	w.endpointID = e.ID
+	_, err = w.db.FanOut(ctx, w.app.Now(), 1000)
+	w.must(err)
+	ds, _, err := w.db.WebhookDeliveries(ctx, store.DeliveryFilter{EndpointID: e.ID}, store.Page{Limit: 1})
+	w.must(err)
+	w.deliveryID = ds[0].ID
 }
