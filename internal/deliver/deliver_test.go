@@ -602,3 +602,34 @@ func TestTwoDispatchersNeverDoubleDeliver(t *testing.T) {
 		})
 	}
 }
+
+func TestWakeAfterCommit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newClock()
+		rc := newReceiver(t, c, nil)
+		world(t, db, [][]string{{"action.*"}}, rc)
+		rec := newRecorded()
+		// Without a wake-up the dispatcher would not look again for an hour.
+		d := deliver.New(db, deliver.Options{Now: c.Now, PollInterval: time.Hour, Observe: rec.observe})
+		stop := run(t, d)
+		defer stop()
+		// The second message is committed while the dispatcher idles.
+		var ids []string
+		for i := range 2 {
+			var id string
+			err := db.Tx(context.Background(), func(tx *store.Tx) error {
+				tx.AfterCommit(d.Wake)
+				m, err := tx.Enqueue(context.Background(), "action.warn_seller", fmt.Sprint("S-", i), []byte(`{"type":"warn_seller"}`), c.Now())
+				id = m.ID
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+			rc.waitFor("the message was applied", func(_, applied map[string]int) bool { return applied[id] == 1 })
+			rec.waitPending(t, db)
+		}
+		rc.check(ids)
+	})
+}
