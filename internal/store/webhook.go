@@ -784,12 +784,17 @@ func (db *DB) RecordWebhookResults(ctx context.Context, results []WebhookResult)
 		if err := tx.insertRows(ctx, `INSERT INTO webhook_attempts (id, delivery_id, at, status, error, duration_us) VALUES `, "", history); err != nil {
 			return fmt.Errorf("insert attempts: %w", err)
 		}
+		var ended [][2]string // (object, endpoint) of deliveries that ended
 		for _, r := range results {
-			if err := tx.recordResult(ctx, r); err != nil {
+			obj, err := tx.recordResult(ctx, r)
+			if err != nil {
 				return fmt.Errorf("record attempt on %s: %w", r.DeliveryID, err)
 			}
+			if obj != "" {
+				ended = append(ended, [2]string{obj, r.EndpointID})
+			}
 		}
-		return nil
+		return tx.releaseWaiting(ctx, ended, micros(results[len(results)-1].At))
 	})
 	if err != nil {
 		return fmt.Errorf("record webhook results: %w", err)
@@ -797,7 +802,9 @@ func (db *DB) RecordWebhookResults(ctx context.Context, results []WebhookResult)
 	return nil
 }
 
-func (tx *Tx) recordResult(ctx context.Context, r WebhookResult) error {
+// recordResult records one attempt's outcome; it returns the delivery's
+// object id when the delivery ended (delivered or dead).
+func (tx *Tx) recordResult(ctx context.Context, r WebhookResult) (string, error) {
 	msg, lease, at := truncate(r.Error, maxErrorBytes), micros(r.LeaseUntil), micros(r.At)
 	var ended string
 	var err error
@@ -821,12 +828,33 @@ func (tx *Tx) recordResult(ctx context.Context, r WebhookResult) error {
 	default:
 		err = fmt.Errorf("unknown outcome %q", r.Outcome)
 	}
-	if err != nil || ended == "" {
-		return err
+	return ended, err
+}
+
+// releaseWaiting makes the first waiting delivery of each (object,
+// endpoint) pair pending, due at.
+func (tx *Tx) releaseWaiting(ctx context.Context, pairs [][2]string, at int64) error {
+	for chunk := range chunks(pairs, 400) {
+		args := []any{at}
+		values := make([]string, len(chunk))
+		objects := make([]string, len(chunk))
+		for i, p := range chunk {
+			values[i] = fmt.Sprintf("($%d, $%d)", len(args)+1, len(args)+2)
+			objects[i] = fmt.Sprintf("$%d", len(args)+1)
+			args = append(args, p[0], p[1])
+		}
+		// The object_id IN list lets the waiting index be searched; the
+		// row values keep each object to its own endpoint.
+		_, err := tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $1 WHERE id IN (
+			SELECT w.id FROM webhook_deliveries w WHERE w.state = 'waiting' AND w.object_id IN (`+strings.Join(objects, ", ")+`)
+			AND (w.object_id, w.endpoint_id) IN (VALUES `+strings.Join(values, ", ")+`)
+			AND w.seq = (SELECT MIN(x.seq) FROM webhook_deliveries x WHERE x.state = 'waiting' AND x.object_id = w.object_id AND x.endpoint_id = w.endpoint_id))`,
+			args...)
+		if err != nil {
+			return fmt.Errorf("release waiting deliveries: %w", err)
+		}
 	}
-	_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $3 WHERE id = (SELECT w.id FROM webhook_deliveries w
-		WHERE w.object_id = $1 AND w.endpoint_id = $2 AND w.state = 'waiting' ORDER BY w.seq LIMIT 1)`, ended, r.EndpointID, at)
-	return err
+	return nil
 }
 
 // ending runs an UPDATE … RETURNING object_id that ends a delivery; it

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -500,6 +501,47 @@ func TestRedeliverDeadLetters(t *testing.T) {
 		}
 		if cs := claim(t, db, wt0.Add(time.Hour), 10); len(cs) != 2 {
 			t.Fatalf("after redelivery: got %d claims, want 2", len(cs))
+		}
+	})
+}
+
+func TestWaitingReleasedPerEndpoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		webhookWorld(t, db, map[string][]string{"whe_1": {"*"}, "whe_2": {"*"}})
+		ids := enqueue(t, db, wt0, []string{"action.remove_listing", "action.restore_listing", "action.remove_listing"}, "L-1", "L-1", "L-1")
+		fanOut(t, db, wt0)
+		states := func() map[string]string {
+			ds, _, err := db.WebhookDeliveries(ctx, store.DeliveryFilter{}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, d := range ds {
+				n := slices.Index(ids, d.MessageID)
+				out[fmt.Sprintf("%s#%d", d.EndpointID, n)] = string(d.State)
+			}
+			return out
+		}
+		want := map[string]string{"whe_1#0": "pending", "whe_1#1": "waiting", "whe_1#2": "waiting",
+			"whe_2#0": "pending", "whe_2#1": "waiting", "whe_2#2": "waiting"}
+		if diff := cmp.Diff(want, states()); diff != "" {
+			t.Fatalf("after fan-out (-want +got):\n%s", diff)
+		}
+		cs := claim(t, db, wt0, 10)
+		if len(cs) != 2 {
+			t.Fatalf("got %d claims, want the head of each endpoint", len(cs))
+		}
+		var first store.WebhookClaim
+		for _, c := range cs {
+			if c.EndpointID == "whe_1" {
+				first = c
+			}
+		}
+		record(t, db, result(first, store.OutcomeDelivered, wt0, 200, ""))
+		want["whe_1#0"], want["whe_1#1"] = "delivered", "pending"
+		if diff := cmp.Diff(want, states()); diff != "" {
+			t.Fatalf("after whe_1's head was delivered (-want +got):\n%s", diff)
 		}
 	})
 }
