@@ -66,7 +66,8 @@ type Options struct {
 	BackoffBase time.Duration
 	BackoffCap  time.Duration
 	// MaxAttempts makes a delivery dead after this many failed attempts
-	// (25, about a day and a half of retries with the default backoff).
+	// (25: with the default backoff, about a day of retries on average and
+	// at most 2.2 days).
 	MaxAttempts int
 	// PollInterval is the longest the dispatcher sleeps between looks at
 	// the database when nothing wakes it (1s).
