@@ -41,10 +41,26 @@ var remindedKinds = map[notice.TimerKind]string{
 	notice.TimerCounterWindow: "counter-notice window", notice.TimerCureWindow: "deadline to complete the notice",
 }
 
+// pendingEscalations collects the sellers whose strike ledger changed in a
+// transaction, so that escalation is evaluated once per seller and profile
+// when the transaction's work is done (a 10,000-item notice against one
+// seller must not re-read the ledger 10,000 times).
+type pendingEscalations map[[2]string]*Item
+
+// flush evaluates the collected escalations.
+func (a *App) flushEscalations(ctx context.Context, tx *store.Tx, pe pendingEscalations, now time.Time) error {
+	for key, it := range pe {
+		if err := a.escalateSeller(ctx, tx, it, key[1], now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // execute carries out a transition's effects inside the transaction: timers,
-// enforcement actions into the outbox, statements of reasons, strikes and
-// their escalation, inbox messages and register entries.
-func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice.Effect, now time.Time) error {
+// enforcement actions into the outbox, statements of reasons, strikes (whose
+// escalation is collected into pe), inbox messages and register entries.
+func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice.Effect, pe pendingEscalations, now time.Time) error {
 	sors := map[string]string{} // profile → statement id
 	for _, e := range effs {
 		if s, ok := e.(notice.StatementOfReasons); ok {
@@ -74,11 +90,11 @@ func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice
 				}
 			}
 		case notice.StrikeProvisional:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusProvisional), now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusProvisional), pe, now)
 		case notice.StrikeConfirmed:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusConfirmed), now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusConfirmed), pe, now)
 		case notice.StrikeVoided:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusVoided), now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusVoided), pe, now)
 		case notice.Publish:
 			err = a.publish(ctx, tx, it, e, now)
 		case notice.Notify:
@@ -189,7 +205,7 @@ func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s noti
 	return st.ID, nil
 }
 
-func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, status string, now time.Time) error {
+func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, status string, pe pendingEscalations, now time.Time) error {
 	if err := tx.UpsertStrike(ctx, store.StrikeRecord{ID: id.New("stk", now), SellerID: it.SellerID, SellerOrgID: it.SellerOrgID,
 		ItemID: it.ID, Profile: profile, Status: status, CreatedAt: now}); err != nil {
 		return err
@@ -200,7 +216,8 @@ func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, statu
 			return err
 		}
 	}
-	return a.escalateSeller(ctx, tx, it, profile, now)
+	pe[[2]string{it.SellerID, profile}] = it
+	return nil
 }
 
 // escalateSeller applies the profile's repeat-infringer thresholds to the

@@ -118,7 +118,11 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 				return machineError(it, err)
 			}
 			it.Case = c
-			if err := a.execute(ctx, tx, &it, effs, now); err != nil {
+			pe := pendingEscalations{}
+			if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
+				return err
+			}
+			if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
 				return err
 			}
 		}

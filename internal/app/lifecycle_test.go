@@ -21,7 +21,7 @@ import (
 // reviewers, a verified rights holder with rights in several offices, and a
 // seller whose listings the marketplace pushed.
 type lc struct {
-	t         *testing.T
+	t         testing.TB
 	app       *app.App
 	db        *store.DB
 	clock     *clock
@@ -38,7 +38,7 @@ type lc struct {
 
 var fast = auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
-func newLC(t *testing.T, e storetest.Engine, start time.Time) *lc {
+func newLC(t testing.TB, e storetest.Engine, start time.Time) *lc {
 	t.Helper()
 	db, _ := storetest.Open(t, e)
 	c := &clock{now: start}

@@ -1,10 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
-	"sync"
-	"text/template"
+	"strings"
 	"time"
 )
 
@@ -111,17 +109,59 @@ var templates = map[string]messageTemplate{
 		"Item {{.ItemID}} is past its {{.Extra}} deadline.", "投诉项 {{.ItemID}} 已超过{{.Extra}}期限。"},
 }
 
-var parsedTemplates = sync.OnceValue(func() map[string][4]*template.Template {
-	out := map[string][4]*template.Template{}
-	for name, t := range templates {
-		var ts [4]*template.Template
-		for i, s := range []string{t.subjectEN, t.subjectZH, t.bodyEN, t.bodyZH} {
-			ts[i] = template.Must(template.New(name).Option("missingkey=error").Parse(s))
-		}
-		out[name] = ts
+// field returns the value of a template placeholder such as "ItemID".
+func (d messageData) field(name string) (string, bool) {
+	switch name {
+	case "ItemID":
+		return d.ItemID, true
+	case "ListingID":
+		return d.ListingID, true
+	case "ListingTitle":
+		return d.ListingTitle, true
+	case "Right":
+		return d.Right, true
+	case "Notifier":
+		return d.Notifier, true
+	case "Profile":
+		return d.Profile, true
+	case "Measures":
+		return d.Measures, true
+	case "Reason":
+		return d.Reason, true
+	case "DueEN":
+		return d.DueEN, true
+	case "DueZH":
+		return d.DueZH, true
+	case "Extra":
+		return d.Extra, true
 	}
-	return out
-})
+	return "", false
+}
+
+// fill replaces each {{.Name}} in s with the data's value. (Templates are
+// plain substitutions; a bulk notice renders tens of thousands of them.)
+func fill(name, s string, d messageData) (string, error) {
+	var b strings.Builder
+	b.Grow(len(s) + 64)
+	for {
+		i := strings.Index(s, "{{.")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		j := strings.Index(s[i:], "}}")
+		if j < 0 {
+			return "", fmt.Errorf("template %s: unclosed placeholder", name)
+		}
+		v, ok := d.field(s[i+3 : i+j])
+		if !ok {
+			return "", fmt.Errorf("template %s: unknown placeholder %s", name, s[i:i+j+2])
+		}
+		b.WriteString(s[:i])
+		b.WriteString(v)
+		s = s[i+j+2:]
+	}
+}
 
 // zoneOf is where a profile's deadlines are read, for messages.
 func zoneOf(profile string) *time.Location {
@@ -166,14 +206,12 @@ func render(name string, d messageData) (Message, error) {
 	if !ok {
 		return Message{}, fmt.Errorf("no message template %q", name)
 	}
-	ts := parsedTemplates()[name]
 	var out [4]string
-	for i, tt := range ts {
-		var b bytes.Buffer
-		if err := tt.Execute(&b, d); err != nil {
-			return Message{}, fmt.Errorf("render %s: %w", name, err)
+	for i, src := range []string{t.subjectEN, t.subjectZH, t.bodyEN, t.bodyZH} {
+		var err error
+		if out[i], err = fill(name, src, d); err != nil {
+			return Message{}, err
 		}
-		out[i] = b.String()
 	}
 	return Message{Template: name, TemplateVersion: t.version, SubjectEN: out[0], SubjectZH: out[1], BodyEN: out[2], BodyZH: out[3]}, nil
 }

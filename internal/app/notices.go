@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/catalog"
 	"github.com/dajia-project/dajia/internal/fault"
 	"github.com/dajia-project/dajia/internal/id"
 	"github.com/dajia-project/dajia/internal/notice"
@@ -177,6 +176,26 @@ func (a *App) env(now time.Time) notice.Env {
 	return notice.Env{Now: now, Profiles: a.profiles, Deadlines: a.dl}
 }
 
+// listingFacts are the parts of a stored listing document a notice needs.
+type listingFacts struct {
+	ID       string   `json:"id"`
+	SellerID string   `json:"seller_id"`
+	Title    string   `json:"title"`
+	URL      string   `json:"url"`
+	Markets  []string `json:"markets"`
+	ShipFrom struct {
+		Country string `json:"country"`
+	} `json:"ship_from"`
+}
+
+// markets are the target markets, as catalog.Listing derives them.
+func (l listingFacts) markets() []string {
+	if len(l.Markets) == 0 && l.ShipFrom.Country != "" {
+		return []string{l.ShipFrom.Country}
+	}
+	return l.Markets
+}
+
 // listingIDFrom accepts a listing id or a listing URL.
 func listingIDFrom(s string) string {
 	s = strings.TrimSpace(s)
@@ -314,8 +333,12 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 		return rc, err
 	}
 	var sellerIDs []string
+	seenSeller := map[string]bool{}
 	for _, l := range listings {
-		sellerIDs = append(sellerIDs, l.SellerID)
+		if !seenSeller[l.SellerID] {
+			seenSeller[l.SellerID] = true
+			sellerIDs = append(sellerIDs, l.SellerID)
+		}
 	}
 	sellerOrgs, err := a.db.SellerOrgs(ctx, sellerIDs)
 	if err != nil {
@@ -332,7 +355,7 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 
 	type planned struct {
 		in       NoticeItemInput
-		listing  catalog.Listing
+		listing  listingFacts
 		version  int
 		right    registry.Right
 		applied  []policy.Applied
@@ -386,8 +409,8 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			bad("listing_id", "the seller %s of listing %s is not known to dajia yet; the marketplace must send it first", cur.SellerID, it.ListingID)
 			continue
 		}
-		l, err := catalog.LoadListing(cur.Doc)
-		if err != nil {
+		var l listingFacts
+		if err := json.Unmarshal(cur.Doc, &l); err != nil {
 			return rc, fmt.Errorf("load listing %s: %w", it.ListingID, err)
 		}
 		pl := planned{in: it, listing: l, version: cur.Version, right: r}
@@ -407,10 +430,10 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			continue
 		}
 		_, matchType := rightTypeFor(it.InfringementType)
-		pl.applied = a.profiles.Resolve(a.resolve, l.Markets, r.Territories, matchType)
+		pl.applied = a.profiles.Resolve(a.resolve, l.markets(), r.Territories, matchType)
 		if len(pl.applied) == 0 {
 			bad("listing_id", "no policy profile covers listing %s (offered in %s) for a right valid in %s", it.ListingID,
-				orNone(l.Markets), orNone(r.Territories))
+				orNone(l.markets()), orNone(r.Territories))
 			continue
 		}
 		if pl.evidence, err = a.docRefs(ctx, p, principal.ID, itemField(it, i, "evidence_ids"), it.EvidenceIDs); err != nil {
@@ -485,6 +508,7 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 	err = a.db.Tx(ctx, func(tx *store.Tx) error {
 		rc.Items = rc.Items[:0]
 		n.Duplicates = 0
+		pe := pendingEscalations{}
 		for _, pl := range plan {
 			it := Item{ID: id.New("itm", now), NoticeID: n.ID, ListingID: pl.listing.ID, ListingVersion: pl.version,
 				ListingTitle: pl.listing.Title, ListingURL: pl.listing.URL, RightID: pl.right.ID, RightLabel: pl.right.Label(),
@@ -511,7 +535,7 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			if err := tx.InsertItem(ctx, rec); err != nil {
 				return err
 			}
-			if err := a.execute(ctx, tx, &it, effs, now); err != nil {
+			if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
 				return err
 			}
 			if err := a.record(ctx, tx, p, now, change{action: "item.receive", objectType: "item", objectID: it.ID, orgID: principal.ID,
@@ -520,6 +544,9 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			}
 			rc.Items = append(rc.Items, ItemReceipt{ID: it.ID, ListingID: it.ListingID, State: it.State(), DuplicateOf: it.DuplicateOf,
 				Profiles: rec.Profiles, Line: pl.in.Line})
+		}
+		if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
+			return err
 		}
 		doc, err := json.Marshal(n)
 		if err != nil {

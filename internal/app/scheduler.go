@@ -70,7 +70,11 @@ func (a *App) fire(ctx context.Context, tx *store.Tx, t store.TimerRecord, now t
 	if err := tx.SetTimerStatus(ctx, t.ID, store.TimerFired, now); err != nil {
 		return err
 	}
-	if err := a.execute(ctx, tx, &it, effs, now); err != nil {
+	pe := pendingEscalations{}
+	if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
+		return err
+	}
+	if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
 		return err
 	}
 	next := a.itemRecord(it, rec.Rev+1, now)

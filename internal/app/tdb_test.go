@@ -13,7 +13,7 @@ import (
 
 // validateTDB exports a statement as the DSA Transparency Database payload
 // and validates it against the official schema (copied in internal/sor).
-func validateTDB(t *testing.T, w *lc, statementID string) {
+func validateTDB(t testing.TB, w *lc, statementID string) {
 	t.Helper()
 	st, err := w.app.Statement(bg, auth.System, statementID)
 	w.must(err)

@@ -12,19 +12,31 @@ import (
 
 func equalHash(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-// AppendAudit appends e to the hash chain inside the transaction. The update
-// of the chain head locks it, so concurrent transactions append in commit
-// order and the chain never forks.
+// auditHead is the chain head as a transaction advances it.
+type auditHead struct {
+	locked bool
+	seq    int64
+	hash   string
+}
+
+const auditInsert = `INSERT INTO audit_log (seq, at, actor_id, actor_org_id, automated, action, object_type, object_id, org_id,
+		before_state, after_state, reason, prev_hash, hash) VALUES `
+
+// AppendAudit appends e to the hash chain inside the transaction. The first
+// append locks the chain head (on PostgreSQL the UPDATE takes the row lock;
+// on SQLite the write lock is held from BEGIN), so concurrent transactions
+// append in commit order and the chain never forks. The entries are written
+// with the head at commit.
 func (tx *Tx) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error) {
-	var seq int64
-	var prev string
-	// Bump the head first: on PostgreSQL the UPDATE takes the row lock
-	// before we read the previous hash; on SQLite the write lock is held
-	// from BEGIN.
-	if err := tx.q.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &prev); err != nil {
-		return e, fmt.Errorf("advance audit head: %w", err)
+	if !tx.audit.locked {
+		var seq int64
+		var hash string
+		if err := tx.queryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &hash); err != nil {
+			return e, fmt.Errorf("lock audit head: %w", err)
+		}
+		tx.audit = auditHead{locked: true, seq: seq, hash: hash}
 	}
-	e.Seq = seq
+	e.Seq = tx.audit.seq + 1
 	e.At = e.At.UTC().Truncate(time.Microsecond) // the precision stored
 	if len(e.Before) == 0 {
 		e.Before = []byte("null")
@@ -32,20 +44,14 @@ func (tx *Tx) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, erro
 	if len(e.After) == 0 {
 		e.After = []byte("null")
 	}
-	e = audit.Seal(e, prev)
+	e = audit.Seal(e, tx.audit.hash)
 	auto := 0
 	if e.Automated {
 		auto = 1
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_org_id, automated, action, object_type, object_id, org_id,
-		before_state, after_state, reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		e.Seq, micros(e.At), e.ActorID, e.ActorOrgID, auto, e.Action, e.ObjectType, e.ObjectID, e.OrgID,
-		string(e.Before), string(e.After), e.Reason, e.PrevHash, e.Hash); err != nil {
-		return e, fmt.Errorf("append audit entry: %w", err)
-	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return e, fmt.Errorf("update audit head: %w", err)
-	}
+	tx.buffer(auditInsert, []any{e.Seq, micros(e.At), e.ActorID, e.ActorOrgID, auto, e.Action, e.ObjectType, e.ObjectID, e.OrgID,
+		string(e.Before), string(e.After), e.Reason, e.PrevHash, e.Hash})
+	tx.audit.seq, tx.audit.hash = e.Seq, e.Hash
 	return e, nil
 }
 

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -35,7 +37,7 @@ var (
 // transactions that take the write lock at BEGIN (no upgrade deadlocks).
 func sqliteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
 
 func (d dialect) configure(pool *sql.DB) {
@@ -69,4 +71,85 @@ func (d dialect) mapErr(err error) error {
 func (d dialect) retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// positional rewrites a query's $1, $2, … placeholders to SQLite's plain
+// "?" when they appear once each in ascending order (then the driver binds
+// by position instead of looking each parameter up by name, which is most of
+// the cost of binding a wide insert); other queries are left as they are.
+func positional(query string) string {
+	if v, ok := rewritten.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	next, ok := 1, true
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' { // skip string literals
+			j := strings.IndexByte(query[i+1:], '\'')
+			if j < 0 {
+				ok = false
+				break
+			}
+			b.WriteString(query[i : i+j+2])
+			i += j + 1
+			continue
+		}
+		if c != '$' || i+1 >= len(query) || query[i+1] < '0' || query[i+1] > '9' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		n := 0
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			n = n*10 + int(query[j]-'0')
+			j++
+		}
+		if n != next {
+			ok = false
+			break
+		}
+		next++
+		b.WriteByte('?')
+		i = j - 1
+	}
+	out := query
+	if ok {
+		out = b.String()
+	}
+	rewritten.Store(query, out)
+	return out
+}
+
+var rewritten sync.Map // query → rewritten query
+
+// sqliteQueryer rewrites placeholders before handing queries to SQLite.
+type sqliteQueryer struct{ q queryer }
+
+func (s sqliteQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.q.ExecContext(ctx, positional(query), args...)
+}
+
+func (s sqliteQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.q.QueryContext(ctx, positional(query), args...)
+}
+
+func (s sqliteQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.q.QueryRowContext(ctx, positional(query), args...)
+}
+
+// wrap adapts a connection or transaction to the dialect.
+func (d dialect) wrap(q queryer) queryer {
+	if d.name == "sqlite" {
+		return sqliteQueryer{q}
+	}
+	return q
+}
+
+// prepare adapts a PrepareContext to the dialect.
+func (d dialect) prepare(f func(context.Context, string) (*sql.Stmt, error)) func(context.Context, string) (*sql.Stmt, error) {
+	if d.name != "sqlite" {
+		return f
+	}
+	return func(ctx context.Context, query string) (*sql.Stmt, error) { return f(ctx, positional(query)) }
 }

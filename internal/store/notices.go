@@ -116,15 +116,13 @@ func profilesCol(p []string) string {
 
 // InsertItem stores a new item case.
 func (tx *Tx) InsertItem(ctx context.Context, it ItemRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO items (id, notice_id, listing_id, listing_version, right_id, seller_id, seller_org_id, notifier_org_id,
-		state, open, duplicate_of, trusted, profiles, sla_due_at, claimed_by, claimed_until, rev, doc, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-		it.ID, it.NoticeID, it.ListingID, it.ListingVersion, it.RightID, it.SellerID, it.SellerOrgID, it.NotifierOrgID,
-		it.State, b2i(it.Open), it.DuplicateOf, b2i(it.Trusted), profilesCol(it.Profiles), micros(it.SLADueAt), it.ClaimedBy,
-		micros(it.ClaimedUntil), it.Rev, string(it.Doc), micros(it.ReceivedAt), micros(it.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("insert item: %w", err)
-	}
+	// Written at commit with the other new items (see Tx.buffer); a
+	// duplicate id fails the commit.
+	tx.buffer(`INSERT INTO items (id, notice_id, listing_id, listing_version, right_id, seller_id, seller_org_id, notifier_org_id,
+		state, open, duplicate_of, trusted, profiles, sla_due_at, claimed_by, claimed_until, rev, doc, received_at, updated_at) VALUES `,
+		[]any{it.ID, it.NoticeID, it.ListingID, it.ListingVersion, it.RightID, it.SellerID, it.SellerOrgID, it.NotifierOrgID,
+			it.State, b2i(it.Open), it.DuplicateOf, b2i(it.Trusted), profilesCol(it.Profiles), micros(it.SLADueAt), it.ClaimedBy,
+			micros(it.ClaimedUntil), it.Rev, string(it.Doc), micros(it.ReceivedAt), micros(it.UpdatedAt)})
 	return nil
 }
 
@@ -383,15 +381,22 @@ type StrikeRecord struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// UpsertStrike records a strike or changes its status (one per item and profile).
+// UpsertStrike records a strike or changes its status (one per item and
+// profile). It is written at commit, before the strikes are read back.
 func (tx *Tx) UpsertStrike(ctx context.Context, s StrikeRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO strikes (id, seller_id, seller_org_id, item_id, profile, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (item_id, profile) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-		s.ID, s.SellerID, s.SellerOrgID, s.ItemID, s.Profile, s.Status, micros(s.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("strike: %w", err)
-	}
+	tx.bufferSuffix(`INSERT INTO strikes (id, seller_id, seller_org_id, item_id, profile, status, created_at, updated_at) VALUES `,
+		` ON CONFLICT (item_id, profile) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+		[]any{s.ID, s.SellerID, s.SellerOrgID, s.ItemID, s.Profile, s.Status, micros(s.CreatedAt), micros(s.CreatedAt)})
 	return nil
+}
+
+// Strikes lists a seller's strikes, oldest first, including the ones this
+// transaction recorded.
+func (tx *Tx) Strikes(ctx context.Context, sellerID string) ([]StrikeRecord, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
+	return tx.Querier.Strikes(ctx, sellerID)
 }
 
 // Strikes lists a seller's strikes, oldest first.
@@ -455,9 +460,9 @@ func (q *Querier) ItemStatements(ctx context.Context, itemID string) ([]DocRecor
 
 // InsertInbox delivers a message to an organisation's inbox.
 func (tx *Tx) InsertInbox(ctx context.Context, d DocRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO inbox (id, org_id, item_id, template, doc, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, 0)`,
-		d.ID, d.OrgID, d.ItemID, d.Kind, string(d.Doc), micros(d.CreatedAt))
-	return err
+	tx.buffer(`INSERT INTO inbox (id, org_id, item_id, template, doc, created_at, read_at) VALUES `,
+		[]any{d.ID, d.OrgID, d.ItemID, d.Kind, string(d.Doc), micros(d.CreatedAt), 0})
+	return nil
 }
 
 // Inbox lists an organisation's messages, newest first (cursor: before id).
@@ -498,9 +503,8 @@ func (q *Querier) MarkRead(ctx context.Context, orgID, id string, at time.Time) 
 
 // InsertRegister publishes an ECL Art. 44 register entry.
 func (tx *Tx) InsertRegister(ctx context.Context, d DocRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO register (id, item_id, kind, doc, published_at) VALUES ($1, $2, $3, $4, $5)`,
-		d.ID, d.ItemID, d.Kind, string(d.Doc), micros(d.CreatedAt))
-	return err
+	tx.buffer(`INSERT INTO register (id, item_id, kind, doc, published_at) VALUES `, []any{d.ID, d.ItemID, d.Kind, string(d.Doc), micros(d.CreatedAt)})
+	return nil
 }
 
 // Register lists the public register, newest first (cursor: before id).

@@ -31,10 +31,7 @@ func (tx *Tx) Enqueue(ctx context.Context, topic, objectID string, payload []byt
 // payload must carry its own id, as enforcement actions do).
 func (tx *Tx) EnqueueID(ctx context.Context, msgID, topic, objectID string, payload []byte, now time.Time) (Message, error) {
 	m := Message{ID: msgID, Topic: topic, ObjectID: objectID, Payload: payload, CreatedAt: now}
-	if _, err := tx.exec(ctx, `INSERT INTO outbox (id, topic, object_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		m.ID, m.Topic, m.ObjectID, string(m.Payload), micros(now)); err != nil {
-		return m, fmt.Errorf("enqueue %s: %w", topic, err)
-	}
+	tx.buffer(`INSERT INTO outbox (id, topic, object_id, payload, created_at) VALUES `, []any{m.ID, m.Topic, m.ObjectID, string(m.Payload), micros(now)})
 	return m, nil
 }
 

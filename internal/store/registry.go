@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dajia-project/dajia/internal/registry"
@@ -325,12 +326,17 @@ func (w *where) in(col string, vs []string) {
 		w.conds = append(w.conds, "1 = 0")
 		return
 	}
-	ph := make([]string, len(vs))
-	args := make([]any, len(vs))
+	var b strings.Builder
+	b.WriteString(col + " IN (")
 	for i, v := range vs {
-		ph[i], args[i] = "$?", v
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		w.args = append(w.args, v)
+		b.WriteString("$" + strconv.Itoa(len(w.args)))
 	}
-	w.cond(col+" IN ("+strings.Join(ph, ", ")+")", args...)
+	b.WriteByte(')')
+	w.conds = append(w.conds, b.String())
 }
 
 // anyOf adds (a OR b ...), sharing the placeholder numbering.

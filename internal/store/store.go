@@ -57,7 +57,7 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to %s: %w", d.name, err)
 	}
-	return &DB{Querier: Querier{q: pool, d: d}, pool: pool}, nil
+	return &DB{Querier: Querier{q: d.wrap(pool), d: d}, pool: pool}, nil
 }
 
 // Close closes the connection pool.
@@ -194,8 +194,13 @@ func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Querier: Querier{q: sqlTx, d: db.d}, tx: sqlTx}
+	tx := &Tx{Querier: Querier{q: db.d.wrap(sqlTx), d: db.d, stmts: map[string]*sql.Stmt{}, prep: db.d.prepare(sqlTx.PrepareContext)}, tx: sqlTx}
+	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -213,6 +218,84 @@ type Tx struct {
 	Querier
 	tx          *sql.Tx
 	afterCommit []func()
+
+	// Appends to the audit chain, the outbox and the inboxes are buffered
+	// and written with multi-row inserts just before commit: a notice of
+	// 10,000 items writes tens of thousands of such rows.
+	audit   auditHead
+	pending map[string][][]any // insert prefix → rows, in order
+	order   []string
+}
+
+// buffer queues a row for a multi-row insert at commit. prefix is the
+// statement up to VALUES; suffix (optional) follows the values list, such
+// as an ON CONFLICT clause.
+func (tx *Tx) buffer(prefix string, row []any) { tx.bufferSuffix(prefix, "", row) }
+
+func (tx *Tx) bufferSuffix(prefix, suffix string, row []any) {
+	key := prefix + "\x00" + suffix
+	if tx.pending == nil {
+		tx.pending = map[string][][]any{}
+	}
+	if _, ok := tx.pending[key]; !ok {
+		tx.order = append(tx.order, key)
+	}
+	tx.pending[key] = append(tx.pending[key], row)
+}
+
+// flush writes the buffered rows, in the order their statements were first
+// used, and the audit chain head.
+func (tx *Tx) flush(ctx context.Context) error {
+	for _, key := range tx.order {
+		prefix, suffix, _ := strings.Cut(key, "\x00")
+		if err := tx.insertMany(ctx, prefix, suffix, tx.pending[key]); err != nil {
+			return fmt.Errorf("write buffered rows: %w", err)
+		}
+	}
+	tx.pending, tx.order = nil, nil
+	if tx.audit.locked {
+		if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, tx.audit.seq, tx.audit.hash); err != nil {
+			return fmt.Errorf("update audit head: %w", err)
+		}
+		tx.audit = auditHead{}
+	}
+	return nil
+}
+
+// insertMany runs prefix VALUES (…), (…) suffix over rows, in chunks that
+// keep the parameters well under both engines' limits; full chunks reuse
+// one prepared statement.
+func (tx *Tx) insertMany(ctx context.Context, prefix, suffix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	per := max(1, 900/width)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, len(chunk)*width)
+		for i, row := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range row {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+			}
+			b.WriteByte(')')
+			args = append(args, row...)
+		}
+		b.WriteString(suffix)
+		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AfterCommit registers f to run once the transaction has committed (for
@@ -230,11 +313,49 @@ type queryer interface {
 type Querier struct {
 	q queryer
 	d dialect
+	// Inside a transaction, statements run more than once are prepared
+	// once and reused (a 10,000-item notice repeats the same inserts).
+	stmts map[string]*sql.Stmt
+	prep  func(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// stmt returns the prepared statement for query in a transaction, or nil.
+func (q *Querier) stmt(ctx context.Context, query string) *sql.Stmt {
+	if q.stmts == nil {
+		return nil
+	}
+	if st, ok := q.stmts[query]; ok {
+		return st
+	}
+	st, err := q.prep(ctx, query)
+	if err != nil {
+		return nil // run it unprepared; its error will surface there
+	}
+	q.stmts[query] = st
+	return st
+}
+
+func (q *Querier) closeStmts() {
+	for _, st := range q.stmts {
+		st.Close()
+	}
 }
 
 func (q *Querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := q.stmt(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, q.d.mapErr(err)
+	}
 	res, err := q.q.ExecContext(ctx, query, args...)
 	return res, q.d.mapErr(err)
+}
+
+// queryRow runs a single-row query, prepared inside a transaction.
+func (q *Querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.q.QueryRowContext(ctx, query, args...)
 }
 
 // execOne runs an UPDATE or DELETE that must touch exactly one row.

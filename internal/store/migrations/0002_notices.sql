@@ -47,7 +47,7 @@ CREATE INDEX items_queue ON items (state, trusted, sla_due_at);
 -- commits together with the case transition it causes.
 CREATE TABLE timers (
     id               TEXT PRIMARY KEY,
-    item_id          TEXT NOT NULL REFERENCES items (id),
+    item_id          TEXT NOT NULL REFERENCES items (id) DEFERRABLE INITIALLY DEFERRED,
     kind             TEXT NOT NULL,
     profile          TEXT NOT NULL,
     due_at           BIGINT NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE strikes (
     id            TEXT PRIMARY KEY,
     seller_id     TEXT NOT NULL,
     seller_org_id TEXT NOT NULL,
-    item_id       TEXT NOT NULL REFERENCES items (id),
+    item_id       TEXT NOT NULL REFERENCES items (id) DEFERRABLE INITIALLY DEFERRED,
     profile       TEXT NOT NULL,
     status        TEXT NOT NULL,        -- provisional | confirmed | voided
     created_at    BIGINT NOT NULL,
@@ -78,7 +78,7 @@ CREATE INDEX strikes_seller ON strikes (seller_id, status);
 
 CREATE TABLE statements (
     id            TEXT PRIMARY KEY,
-    item_id       TEXT NOT NULL REFERENCES items (id),
+    item_id       TEXT NOT NULL REFERENCES items (id) DEFERRABLE INITIALLY DEFERRED,
     seller_org_id TEXT NOT NULL,
     profile       TEXT NOT NULL,
     doc           TEXT NOT NULL,
