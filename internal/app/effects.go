@@ -41,15 +41,22 @@ var remindedKinds = map[notice.TimerKind]string{
 	notice.TimerCounterWindow: "counter-notice window", notice.TimerCureWindow: "deadline to complete the notice",
 }
 
-// pendingEscalations collects the sellers whose strike ledger changed in a
-// transaction, so that escalation is evaluated once per seller and profile
-// when the transaction's work is done (a 10,000-item notice against one
-// seller must not re-read the ledger 10,000 times).
-type pendingEscalations map[[2]string]*Item
+// batch is what the effects of one transaction accumulate for the end of
+// it: the sellers whose strike ledger changed (escalation is evaluated once
+// per seller and profile — a 10,000-item notice against one seller must
+// not re-read the ledger 10,000 times), and, during a notice's intake, the
+// notifier's messages, which go out as one summary (the receipt already
+// lists every item and its state).
+type batch struct {
+	escalations map[[2]string]*Item
+	digest      map[string]int // notifier template → items; nil outside intake
+}
 
-// flush evaluates the collected escalations.
-func (a *App) flushEscalations(ctx context.Context, tx *store.Tx, pe pendingEscalations, now time.Time) error {
-	for key, it := range pe {
+func newBatch() *batch { return &batch{escalations: map[[2]string]*Item{}} }
+
+// finish evaluates the collected escalations.
+func (a *App) finish(ctx context.Context, tx *store.Tx, b *batch, now time.Time) error {
+	for key, it := range b.escalations {
 		if err := a.escalateSeller(ctx, tx, it, key[1], now); err != nil {
 			return err
 		}
@@ -59,8 +66,8 @@ func (a *App) flushEscalations(ctx context.Context, tx *store.Tx, pe pendingEsca
 
 // execute carries out a transition's effects inside the transaction: timers,
 // enforcement actions into the outbox, statements of reasons, strikes (whose
-// escalation is collected into pe), inbox messages and register entries.
-func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice.Effect, pe pendingEscalations, now time.Time) error {
+// escalation is collected into b), inbox messages and register entries.
+func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice.Effect, b *batch, now time.Time) error {
 	sors := map[string]string{} // profile → statement id
 	for _, e := range effs {
 		if s, ok := e.(notice.StatementOfReasons); ok {
@@ -90,15 +97,15 @@ func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice
 				}
 			}
 		case notice.StrikeProvisional:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusProvisional), pe, now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusProvisional), b, now)
 		case notice.StrikeConfirmed:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusConfirmed), pe, now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusConfirmed), b, now)
 		case notice.StrikeVoided:
-			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusVoided), pe, now)
+			err = a.strike(ctx, tx, it, e.Profile, string(notice.StrikeStatusVoided), b, now)
 		case notice.Publish:
 			err = a.publish(ctx, tx, it, e, now)
 		case notice.Notify:
-			err = a.notify(ctx, tx, it, e, sors, now)
+			err = a.notify(ctx, tx, it, e, sors, b.digest, now)
 		}
 		if err != nil {
 			return err
@@ -205,18 +212,22 @@ func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s noti
 	return st.ID, nil
 }
 
-func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, status string, pe pendingEscalations, now time.Time) error {
+func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, status string, b *batch, now time.Time) error {
 	if err := tx.UpsertStrike(ctx, store.StrikeRecord{ID: id.New("stk", now), SellerID: it.SellerID, SellerOrgID: it.SellerOrgID,
 		ItemID: it.ID, Profile: profile, Status: status, CreatedAt: now}); err != nil {
 		return err
 	}
 	if status != string(notice.StrikeStatusVoided) {
 		kind := map[string]string{"provisional": "provisional", "confirmed": "confirmed"}[status]
-		if err := a.message(ctx, tx, it.SellerOrgID, it, "strike.recorded", messageData{Profile: profile, Extra: kind}, now); err != nil {
-			return err
+		// A provisional strike is announced in the forwarded notice itself;
+		// the seller is told separately when a strike becomes final.
+		if kind == "confirmed" {
+			if err := a.message(ctx, tx, it.SellerOrgID, it, "strike.recorded", messageData{Profile: profile, Extra: kind}, now); err != nil {
+				return err
+			}
 		}
 	}
-	pe[[2]string{it.SellerID, profile}] = it
+	b.escalations[[2]string{it.SellerID, profile}] = it
 	return nil
 }
 
@@ -303,7 +314,11 @@ func maskPerson(name string) string {
 	return string(r[0]) + "**"
 }
 
-func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notify, sors map[string]string, now time.Time) error {
+func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notify, sors map[string]string, digest map[string]int, now time.Time) error {
+	if digest != nil && e.Party == notice.PartyNotifier {
+		digest[e.Template]++
+		return nil
+	}
 	var orgs []string
 	switch e.Party {
 	case notice.PartySeller:

@@ -118,11 +118,11 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 				return machineError(it, err)
 			}
 			it.Case = c
-			pe := pendingEscalations{}
-			if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
+			b := newBatch()
+			if err := a.execute(ctx, tx, &it, effs, b, now); err != nil {
 				return err
 			}
-			if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
+			if err := a.finish(ctx, tx, b, now); err != nil {
 				return err
 			}
 		}

@@ -38,6 +38,9 @@ type messageData struct {
 // templates are the messages of the notice workflow, versioned: a change of
 // wording is a new version, and every sent message keeps its version.
 var templates = map[string]messageTemplate{
+	"notice.received": {1, "Notice received", "投诉已收到",
+		"Notice {{.ItemID}} was received: {{.Extra}}. Each item's state and next deadline are on the item.",
+		"投诉 {{.ItemID}} 已收到：{{.Extra}}。各投诉项的状态和下一期限见投诉项详情。"},
 	"notice.acknowledged": {1, "Notice received", "投诉已收到",
 		"We received your notice about listing {{.ListingID}} ({{.ListingTitle}}) under {{.Right}}. Item {{.ItemID}} will be decided without undue delay.",
 		"我们已收到您针对商品 {{.ListingID}}（{{.ListingTitle}}）依据 {{.Right}} 提出的投诉，投诉项 {{.ItemID}} 将及时处理。"},
@@ -48,8 +51,8 @@ var templates = map[string]messageTemplate{
 		"Item {{.ItemID}} (listing {{.ListingID}}) was not accepted: {{.Reason}}.",
 		"投诉项 {{.ItemID}}（商品 {{.ListingID}}）未被受理：{{.Reason}}。"},
 	"notice.forwarded": {1, "A rights holder complained about your listing", "权利人投诉了您的商品",
-		"{{.Notifier}} says listing {{.ListingID}} ({{.ListingTitle}}) infringes {{.Right}}. Measures taken: {{.Measures}}. You may answer with a counter-notice (declaration of non-infringement) on item {{.ItemID}}.",
-		"{{.Notifier}} 认为您的商品 {{.ListingID}}（{{.ListingTitle}}）侵犯其 {{.Right}}。已采取措施：{{.Measures}}。您可以就投诉项 {{.ItemID}} 提交不侵权声明。"},
+		"{{.Notifier}} says listing {{.ListingID}} ({{.ListingTitle}}) infringes {{.Right}}. Measures taken: {{.Measures}}. You may answer with a counter-notice (declaration of non-infringement) on item {{.ItemID}}. A provisional strike is recorded; it becomes final only if the complaint is upheld.",
+		"{{.Notifier}} 认为您的商品 {{.ListingID}}（{{.ListingTitle}}）侵犯其 {{.Right}}。已采取措施：{{.Measures}}。您可以就投诉项 {{.ItemID}} 提交不侵权声明。同时记录一次暂定违规，仅在投诉最终成立时确认。"},
 	"notice.response_requested": {1, "Answer the complaint before measures are taken", "请在采取措施前答复投诉",
 		"{{.Notifier}} complained about listing {{.ListingID}} under {{.Right}}. Answer on item {{.ItemID}} by {{.DueEN}}.",
 		"{{.Notifier}} 依据 {{.Right}} 投诉了您的商品 {{.ListingID}}。请在 {{.DueZH}} 前就投诉项 {{.ItemID}} 作出答复。"},

@@ -508,7 +508,8 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 	err = a.db.Tx(ctx, func(tx *store.Tx) error {
 		rc.Items = rc.Items[:0]
 		n.Duplicates = 0
-		pe := pendingEscalations{}
+		b := newBatch()
+		b.digest = map[string]int{}
 		for _, pl := range plan {
 			it := Item{ID: id.New("itm", now), NoticeID: n.ID, ListingID: pl.listing.ID, ListingVersion: pl.version,
 				ListingTitle: pl.listing.Title, ListingURL: pl.listing.URL, RightID: pl.right.ID, RightLabel: pl.right.Label(),
@@ -535,7 +536,7 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			if err := tx.InsertItem(ctx, rec); err != nil {
 				return err
 			}
-			if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
+			if err := a.execute(ctx, tx, &it, effs, b, now); err != nil {
 				return err
 			}
 			if err := a.record(ctx, tx, p, now, change{action: "item.receive", objectType: "item", objectID: it.ID, orgID: principal.ID,
@@ -545,7 +546,10 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			rc.Items = append(rc.Items, ItemReceipt{ID: it.ID, ListingID: it.ListingID, State: it.State(), DuplicateOf: it.DuplicateOf,
 				Profiles: rec.Profiles, Line: pl.in.Line})
 		}
-		if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
+		if err := a.finish(ctx, tx, b, now); err != nil {
+			return err
+		}
+		if err := a.intakeSummary(ctx, tx, n, rc.Items, b.digest, now); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(n)
@@ -653,4 +657,42 @@ func itemAudit(it Item) any {
 		Listing  string           `json:"listing"`
 		Version  int              `json:"listing_version"`
 	}{it.State(), it.Case.Scopes, it.Case.Measures, it.Case.Timers, it.Case.Decision, it.ListingID, it.ListingVersion}
+}
+
+// intakeSummary sends the notifier (and the agent who filed) one message
+// for a notice's intake: how many items were received, in which states,
+// and what the state machine would otherwise have said item by item.
+func (a *App) intakeSummary(ctx context.Context, tx *store.Tx, n Notice, items []ItemReceipt, digest map[string]int, now time.Time) error {
+	states := map[string]int{}
+	for _, it := range items {
+		states[it.State]++
+	}
+	keys := make([]string, 0, len(states))
+	for k := range states {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", states[k], k))
+	}
+	d := messageData{ItemID: n.ID, Extra: fmt.Sprintf("%d listings: %s", len(items), strings.Join(parts, ", "))}
+	msg, err := render("notice.received", d)
+	if err != nil {
+		return err
+	}
+	msg.ItemID = n.ID
+	doc, err := json.Marshal(msg)
+	if err != nil {
+		return err
+	}
+	for _, org := range []string{n.NotifierOrgID, n.FiledByOrgID} {
+		if err := tx.InsertInbox(ctx, store.DocRecord{ID: id.New("msg", now), OrgID: org, ItemID: n.ID, Kind: msg.Template, Doc: doc, CreatedAt: now}); err != nil {
+			return err
+		}
+		if n.FiledByOrgID == n.NotifierOrgID {
+			break
+		}
+	}
+	return nil
 }

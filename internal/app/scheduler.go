@@ -70,11 +70,11 @@ func (a *App) fire(ctx context.Context, tx *store.Tx, t store.TimerRecord, now t
 	if err := tx.SetTimerStatus(ctx, t.ID, store.TimerFired, now); err != nil {
 		return err
 	}
-	pe := pendingEscalations{}
-	if err := a.execute(ctx, tx, &it, effs, pe, now); err != nil {
+	b := newBatch()
+	if err := a.execute(ctx, tx, &it, effs, b, now); err != nil {
 		return err
 	}
-	if err := a.flushEscalations(ctx, tx, pe, now); err != nil {
+	if err := a.finish(ctx, tx, b, now); err != nil {
 		return err
 	}
 	next := a.itemRecord(it, rec.Rev+1, now)

@@ -123,10 +123,10 @@ const (
 // Scope is one applied profile with the territories in which it may create
 // and lift measures (§4.4).
 type Scope struct {
-	Profile     string
-	Territories []string
-	Status      ScopeStatus
-	Strike      StrikeStatus
+	Profile     string       `json:"profile,omitzero"`
+	Territories []string     `json:"territories,omitzero"`
+	Status      ScopeStatus  `json:"status,omitzero"`
+	Strike      StrikeStatus `json:"strike,omitzero"`
 }
 
 // ScopesFrom turns resolved profiles into case scopes.
@@ -149,15 +149,15 @@ const (
 
 // Measure is one restriction in the territories of one profile (§4.1).
 type Measure struct {
-	Seq         int
-	Profile     string
-	Territories []string
-	Name        string // from decision.allowed_measures, e.g. delist
-	Kind        string // visibility | monetary | provision | account
-	Subtype     string // SoR enum, e.g. DECISION_VISIBILITY_CONTENT_REMOVED
-	Status      MeasureStatus
-	StartsAt    time.Time
-	EndsAt      time.Time
+	Seq         int           `json:"seq,omitzero"`
+	Profile     string        `json:"profile,omitzero"`
+	Territories []string      `json:"territories,omitzero"`
+	Name        string        `json:"name,omitzero"`    // from decision.allowed_measures, e.g. delist
+	Kind        string        `json:"kind,omitzero"`    // visibility | monetary | provision | account
+	Subtype     string        `json:"subtype,omitzero"` // SoR enum, e.g. DECISION_VISIBILITY_CONTENT_REMOVED
+	Status      MeasureStatus `json:"status,omitzero"`
+	StartsAt    time.Time     `json:"starts_at,omitzero"`
+	EndsAt      time.Time     `json:"ends_at,omitzero"`
 }
 
 // TimerKind names what a timer is for.
@@ -186,26 +186,27 @@ const (
 
 // Interval is a span of time, e.g. a tolled delay.
 type Interval struct {
-	From, To time.Time
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
 }
 
 // Timer is a deadline stored as an absolute instant plus the calendar and rule
 // that produced it (§4.2).
 type Timer struct {
-	ID        string
-	Kind      TimerKind
-	Profile   string
-	StartsAt  time.Time
-	DueAt     time.Time // when the timer fires
-	LatestAt  time.Time // the latest permitted instant, for windows (DMCA 14 BD); zero otherwise
-	BaseDueAt time.Time // the deadline before tolling
-	CapAt     time.Time // tolling hard cap; zero without tolling
-	Calendar  string
-	Rule      string
-	RuleRef   string
-	OnExpiry  string
-	Tolled    []Interval
-	Status    TimerStatus
+	ID        string      `json:"id,omitzero"`
+	Kind      TimerKind   `json:"kind,omitzero"`
+	Profile   string      `json:"profile,omitzero"`
+	StartsAt  time.Time   `json:"starts_at,omitzero"`
+	DueAt     time.Time   `json:"due_at,omitzero"`      // when the timer fires
+	LatestAt  time.Time   `json:"latest_at,omitzero"`   // the latest permitted instant, for windows (DMCA 14 BD); zero otherwise
+	BaseDueAt time.Time   `json:"base_due_at,omitzero"` // the deadline before tolling
+	CapAt     time.Time   `json:"cap_at,omitzero"`      // tolling hard cap; zero without tolling
+	Calendar  string      `json:"calendar,omitzero"`
+	Rule      string      `json:"rule,omitzero"`
+	RuleRef   string      `json:"rule_ref,omitzero"`
+	OnExpiry  string      `json:"on_expiry,omitzero"`
+	Tolled    []Interval  `json:"tolled,omitzero"`
+	Status    TimerStatus `json:"status,omitzero"`
 }
 
 // Outcome of a decision on a notice.
@@ -219,99 +220,99 @@ const (
 
 // Decision is the platform's decision on a case.
 type Decision struct {
-	Outcome     Outcome
-	Reason      string // legal ground, e.g. "Regulation (EU) 2017/1001 Art. 9(2)(a)"
-	Explanation string
-	Measures    []string
-	ReviewerID  string // empty for a decision taken by rule
-	Automated   bool
-	At          time.Time
+	Outcome     Outcome   `json:"outcome,omitzero"`
+	Reason      string    `json:"reason,omitzero"` // legal ground, e.g. "Regulation (EU) 2017/1001 Art. 9(2)(a)"
+	Explanation string    `json:"explanation,omitzero"`
+	Measures    []string  `json:"measures,omitzero"`
+	ReviewerID  string    `json:"reviewer_id,omitzero"` // empty for a decision taken by rule
+	Automated   bool      `json:"automated,omitzero"`
+	At          time.Time `json:"at,omitzero"`
 }
 
 // CounterNotice is a seller's counter-notice, declaration or appeal.
 type CounterNotice struct {
-	Profile      string
-	Type         string
-	Fields       []string
-	Attestations map[string]string // field → attestation version confirmed
-	Missing      []string
-	ReceivedAt   time.Time
-	ForwardedAt  time.Time
-	DeliveredAt  time.Time
+	Profile      string            `json:"profile,omitzero"`
+	Type         string            `json:"type,omitzero"`
+	Fields       []string          `json:"fields,omitzero"`
+	Attestations map[string]string `json:"attestations,omitzero"` // field → attestation version confirmed
+	Missing      []string          `json:"missing,omitzero"`
+	ReceivedAt   time.Time         `json:"received_at,omitzero"`
+	ForwardedAt  time.Time         `json:"forwarded_at,omitzero"`
+	DeliveredAt  time.Time         `json:"delivered_at,omitzero"`
 }
 
 // Proceeding is proof that the notifier complained to an authority or sued.
 type Proceeding struct {
-	Profile  string
-	Evidence string
-	Ref      string
-	At       time.Time
+	Profile  string    `json:"profile,omitzero"`
+	Evidence string    `json:"evidence,omitzero"`
+	Ref      string    `json:"ref,omitzero"`
+	At       time.Time `json:"at,omitzero"`
 }
 
 // Complaint is an internal complaint (DSA Art 20) or a platform appeal.
 type Complaint struct {
-	By         string // seller | notifier
-	Profile    string
-	Appeal     bool // a platform_appeal counter-notice reviewed as a complaint
-	Prior      State
-	ReceivedAt time.Time
-	DecidedAt  time.Time
-	Outcome    string
-	ReviewerID string
-	Automated  bool
+	By         string    `json:"by,omitzero"` // seller | notifier
+	Profile    string    `json:"profile,omitzero"`
+	Appeal     bool      `json:"appeal,omitzero"` // a platform_appeal counter-notice reviewed as a complaint
+	Prior      State     `json:"prior,omitzero"`
+	ReceivedAt time.Time `json:"received_at,omitzero"`
+	DecidedAt  time.Time `json:"decided_at,omitzero"`
+	Outcome    string    `json:"outcome,omitzero"`
+	ReviewerID string    `json:"reviewer_id,omitzero"`
+	Automated  bool      `json:"automated,omitzero"`
 }
 
 // Dispute is an out-of-court dispute settlement (DSA Art 21).
 type Dispute struct {
-	BodyID      string
-	By          string
-	Prior       State
-	SubmittedAt time.Time
-	DecidedAt   time.Time
-	Outcome     string
-	Implemented bool
+	BodyID      string    `json:"body_id,omitzero"`
+	By          string    `json:"by,omitzero"`
+	Prior       State     `json:"prior,omitzero"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	Outcome     string    `json:"outcome,omitzero"`
+	Implemented bool      `json:"implemented,omitzero"`
 }
 
 // Case is one item case: the unit of the state machine (§4.1 ItemCase).
 type Case struct {
-	ID          string
-	NoticeID    string
-	ListingID   string
-	SellerID    string
-	NotifierID  string
-	NotifierOrg string // organisation name, for SoR source_identity and the ECL 44 register
-	RightID     string
+	ID          string `json:"id,omitzero"`
+	NoticeID    string `json:"notice_id,omitzero"`
+	ListingID   string `json:"listing_id,omitzero"`
+	SellerID    string `json:"seller_id,omitzero"`
+	NotifierID  string `json:"notifier_id,omitzero"`
+	NotifierOrg string `json:"notifier_org,omitzero"` // organisation name, for SoR source_identity and the ECL 44 register
+	RightID     string `json:"right_id,omitzero"`
 	// InfringementType is counterfeit, trademark, copyright, patent, ….
-	InfringementType   string
-	Source             Source
-	TrustedNotifier    bool // platform trusted lane (e.g. GTM)
-	TrustedFlagger     bool // DSA Art 22, DSC-awarded
-	AutomatedDetection bool
-	RequestedMeasures  []string
+	InfringementType   string   `json:"infringement_type,omitzero"`
+	Source             Source   `json:"source,omitzero"`
+	TrustedNotifier    bool     `json:"trusted_notifier,omitzero"` // platform trusted lane (e.g. GTM)
+	TrustedFlagger     bool     `json:"trusted_flagger,omitzero"`  // DSA Art 22, DSC-awarded
+	AutomatedDetection bool     `json:"automated_detection,omitzero"`
+	RequestedMeasures  []string `json:"requested_measures,omitzero"`
 
-	State    State
-	Scopes   []Scope
-	Measures []Measure
-	Timers   []Timer
-	Missing  []string // notice fields missing while incomplete
-	Rejected string   // reason a notice was rejected
+	State    State     `json:"state,omitzero"`
+	Scopes   []Scope   `json:"scopes,omitzero"`
+	Measures []Measure `json:"measures,omitzero"`
+	Timers   []Timer   `json:"timers,omitzero"`
+	Missing  []string  `json:"missing,omitzero"`  // notice fields missing while incomplete
+	Rejected string    `json:"rejected,omitzero"` // reason a notice was rejected
 
-	ReceivedAt  time.Time
-	QualifiedAt time.Time
-	DecidedAt   time.Time
-	InformedAt  time.Time
-	RestoredAt  time.Time
-	ClosedAt    time.Time
+	ReceivedAt  time.Time `json:"received_at,omitzero"`
+	QualifiedAt time.Time `json:"qualified_at,omitzero"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	InformedAt  time.Time `json:"informed_at,omitzero"`
+	RestoredAt  time.Time `json:"restored_at,omitzero"`
+	ClosedAt    time.Time `json:"closed_at,omitzero"`
 
-	ReviewerID      string // who claimed the review
-	Decision        *Decision
-	Counter         *CounterNotice
-	CounterAttempts int
-	Proceedings     []Proceeding
-	Complaints      []Complaint
-	Disputes        []Dispute
+	ReviewerID      string         `json:"reviewer_id,omitzero"` // who claimed the review
+	Decision        *Decision      `json:"decision,omitzero"`
+	Counter         *CounterNotice `json:"counter,omitzero"`
+	CounterAttempts int            `json:"counter_attempts,omitzero"`
+	Proceedings     []Proceeding   `json:"proceedings,omitzero"`
+	Complaints      []Complaint    `json:"complaints,omitzero"`
+	Disputes        []Dispute      `json:"disputes,omitzero"`
 
-	Seq int // last measure or timer sequence number
+	Seq int `json:"seq,omitzero"` // last measure or timer sequence number
 }
 
 // ActiveMeasures returns the active measures, optionally of one profile ("" for all).
