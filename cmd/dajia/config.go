@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 )
 
 // Config is dajia's configuration. Every field can be set by a flag or by
@@ -30,6 +31,13 @@ type Config struct {
 	LogFormat string
 	// LogLevel is debug, info, warn or error (DAJIA_LOG_LEVEL). Default info.
 	LogLevel string
+	// ClockOffset shifts dajia's clock forward (DAJIA_CLOCK_OFFSET, e.g.
+	// 720h): for deadline drills on a copy of the data, and tests. Never set
+	// it in production.
+	ClockOffset time.Duration
+	// WebhookBackoff is the first retry delay of a failed webhook delivery
+	// (DAJIA_WEBHOOK_BACKOFF); later ones double, with jitter. Default 5s.
+	WebhookBackoff time.Duration
 }
 
 func env(name, def string) string {
@@ -68,7 +76,18 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.AdminEmail, "admin-email", env("DAJIA_ADMIN_EMAIL", "admin@dajia.local"), "first admin's e-mail (DAJIA_ADMIN_EMAIL)")
 	fs.BoolVar(&c.Demo, "demo", envBool("DAJIA_DEMO"), "seed a small demo world and print its logins (DAJIA_DEMO)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt("DAJIA_MAX_UPLOAD_BYTES", 25<<20), "largest evidence upload in bytes (DAJIA_MAX_UPLOAD_BYTES)")
+	fs.DurationVar(&c.ClockOffset, "clock-offset", envDuration("DAJIA_CLOCK_OFFSET", 0), "shift the clock forward, for deadline drills on a copy of the data (DAJIA_CLOCK_OFFSET)")
+	fs.DurationVar(&c.WebhookBackoff, "webhook-backoff", envDuration("DAJIA_WEBHOOK_BACKOFF", 5*time.Second), "first retry delay of a failed webhook delivery (DAJIA_WEBHOOK_BACKOFF)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
 }
 
 // Validate checks the configuration.
@@ -78,6 +97,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxUploadBytes < 0 || (c.Addr != "" && c.MaxUploadBytes < 1024) {
 		return fmt.Errorf("--max-upload-bytes must be at least 1024")
+	}
+	if c.ClockOffset < 0 {
+		return fmt.Errorf("--clock-offset must not be negative")
 	}
 	switch c.LogFormat {
 	case "text", "json":

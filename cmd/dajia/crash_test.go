@@ -42,10 +42,10 @@ func freeAddr(t *testing.T) string {
 }
 
 // startProcess runs `dajia serve` as a child process and waits until it answers.
-func startProcess(t *testing.T, bin, addr, dataDir, dsn string) *exec.Cmd {
+func startProcess(t *testing.T, bin, addr, dataDir, dsn string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir, "--log-level", "error")
-	cmd.Env = append(os.Environ(), "DAJIA_ADMIN_PASSWORD=admin-password-1", "DAJIA_ADMIN_EMAIL=admin@example.com", "DAJIA_DATABASE_URL="+dsn)
+	cmd.Env = append(append(os.Environ(), "DAJIA_ADMIN_PASSWORD=admin-password-1", "DAJIA_ADMIN_EMAIL=admin@example.com", "DAJIA_DATABASE_URL="+dsn), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

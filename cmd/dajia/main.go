@@ -156,7 +156,16 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Config.MaxUploadBytes > 0 {
 		limits.MaxBytes = m.Config.MaxUploadBytes
 	}
-	m.App = app.New(db, blobs, app.Options{Log: m.Log, Limits: limits})
+	now := time.Now
+	if off := m.Config.ClockOffset; off > 0 {
+		now = func() time.Time { return time.Now().Add(off) }
+		m.Log.Warn("clock shifted forward: deadlines fire early; never do this in production", "offset", off)
+	}
+	m.App = app.New(db, blobs, app.Options{Log: m.Log, Limits: limits, Now: now, ActionsCommitted: func() {
+		if m.Dispatcher != nil {
+			m.Dispatcher.Wake()
+		}
+	}})
 	return nil
 }
 
@@ -209,7 +218,9 @@ func (m *Main) Run(ctx context.Context) error {
 	// once, after downtime), the dispatcher delivers the outbox to webhooks.
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
-	m.Dispatcher = deliver.New(m.DB, deliver.Options{Log: m.Log})
+	// The dispatcher keeps real time even under --clock-offset: receivers
+	// check webhook-timestamp against their own clocks.
+	m.Dispatcher = deliver.New(m.DB, deliver.Options{Log: m.Log, BackoffBase: m.Config.WebhookBackoff})
 	m.workers.Add(2)
 	go func() {
 		defer m.workers.Done()

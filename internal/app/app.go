@@ -30,6 +30,7 @@ type App struct {
 	profiles *policy.Set
 	dl       deadlines
 	resolve  policy.ResolveConfig
+	wake     func()
 }
 
 // Options configure an App.
@@ -51,6 +52,9 @@ type Options struct {
 	// PlatformRoles are the roles the platform plays for profile
 	// resolution (default: marketplace, online_platform).
 	PlatformRoles []string
+	// ActionsCommitted is called after a transaction that enqueued
+	// enforcement actions commits (to wake the dispatcher).
+	ActionsCommitted func()
 }
 
 // New returns the service layer. Profiles and calendars an operator
@@ -72,6 +76,7 @@ func New(db *store.DB, blobs blob.Store, o Options) *App {
 		}
 	}
 	a.dl = deadlines{cals}
+	a.wake = o.ActionsCommitted
 	a.resolve = policy.ResolveConfig{EnabledProfiles: o.EnabledProfiles, PlatformRoles: o.PlatformRoles}
 	if a.resolve.PlatformRoles == nil {
 		a.resolve.PlatformRoles = []string{"marketplace", "online_platform"}

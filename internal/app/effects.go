@@ -138,8 +138,13 @@ func (a *App) enqueueAction(ctx context.Context, tx *store.Tx, act Action, now t
 	if obj == "" {
 		obj = act.SellerID
 	}
-	_, err = tx.EnqueueID(ctx, act.ID, "action."+act.Type, obj, payload, now)
-	return err
+	if _, err = tx.EnqueueID(ctx, act.ID, "action."+act.Type, obj, payload, now); err != nil {
+		return err
+	}
+	if a.wake != nil {
+		tx.AfterCommit(a.wake)
+	}
+	return nil
 }
 
 func (a *App) insertTimer(ctx context.Context, tx *store.Tx, it *Item, e notice.TimerSet, now time.Time) error {
