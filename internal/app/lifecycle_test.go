@@ -425,8 +425,10 @@ func TestLifecycleEUStatementComplaintReversedBySecondReviewer(t *testing.T) {
 			if len(strikes.Strikes) != 1 || strikes.Strikes[0].Status != "voided" {
 				t.Errorf("strike after reversal: %+v, want one voided", strikes.Strikes)
 			}
-			// The DSA export of the statement validates against the schema.
-			validateTDB(t, w, st.ID)
+			// The DSA export of every statement validates against the schema.
+			if n := validateAllTDB(t, w); n != 1 {
+				t.Errorf("statements: got %d, want 1", n)
+			}
 		})
 	}
 }
@@ -458,6 +460,9 @@ func TestLifecycleTwoProfilesMeasuresPerTerritory(t *testing.T) {
 	if m := v.Case.ActiveMeasures(""); len(m) != 1 || m[0].Profile != "eu-dsa" {
 		t.Errorf("active measures: %+v, want the eu-dsa one only", m)
 	}
+	if n := validateAllTDB(t, w); n != 1 {
+		t.Errorf("statements: got %d, want 1 (for DE only)", n)
+	}
 }
 
 func TestTrustedNotifiersAreReviewedFirst(t *testing.T) {
@@ -480,6 +485,9 @@ func TestTrustedNotifiersAreReviewedFirst(t *testing.T) {
 	}
 	for _, it := range w.file("eu", "counterfeit", ids, "eu-dsa").Items {
 		w.decide(w.reviewer, it.ID, "action", false)
+	}
+	if n := validateAllTDB(t, w); n != 25 {
+		t.Errorf("statements: got %d, want 25", n)
 	}
 	acc, err := w.app.Accuracy(bg, w.brand, "")
 	w.must(err)

@@ -108,8 +108,12 @@ var templates = map[string]messageTemplate{
 	"notifier.misuse": {1, "Warning: notices found unfounded", "警告：投诉被认定为明显无依据",
 		"Too many of your notices were found unfounded under {{.Profile}}: {{.Extra}}. Continued misuse leads to suspension of processing.",
 		"您在 {{.Profile}} 下提交的投诉中明显无依据的比例过高：{{.Extra}}。继续滥用将导致暂停处理您的投诉。"},
-	"platform.escalation": {1, "Overdue: review or complaint past its deadline", "超期：审核或申诉已过期限",
-		"Item {{.ItemID}} is past its {{.Extra}} deadline.", "投诉项 {{.ItemID}} 已超过{{.Extra}}期限。"},
+	"review_sla.overdue": {1, "Overdue review", "审核超期",
+		"Item {{.ItemID}} (listing {{.ListingID}}) was due to be decided by {{.DueEN}} ({{.Profile}}).",
+		"投诉项 {{.ItemID}}（商品 {{.ListingID}}）应在 {{.DueZH}} 前处理完毕（{{.Profile}}）。"},
+	"complaint_sla.overdue": {1, "Overdue complaint", "申诉处理超期",
+		"The complaint on item {{.ItemID}} (listing {{.ListingID}}) was due to be decided by {{.DueEN}} ({{.Profile}}).",
+		"投诉项 {{.ItemID}}（商品 {{.ListingID}}）的申诉应在 {{.DueZH}} 前处理完毕（{{.Profile}}）。"},
 }
 
 // field returns the value of a template placeholder such as "ItemID".

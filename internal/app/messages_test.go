@@ -28,3 +28,13 @@ func TestTemplatesRender(t *testing.T) {
 		t.Error("an unknown placeholder rendered")
 	}
 }
+
+// TestEveryTemplateTheMachineSendsExists scans the state machine's source
+// for the templates it names.
+func TestEveryTemplateTheMachineSendsExists(t *testing.T) {
+	for _, name := range machineTemplates(t) {
+		if _, ok := templates[name]; !ok {
+			t.Errorf("the state machine sends %q, which has no message template", name)
+		}
+	}
+}

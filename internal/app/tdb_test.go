@@ -9,6 +9,7 @@ import (
 
 	"github.com/dajia-project/dajia/internal/auth"
 	"github.com/dajia-project/dajia/internal/sor"
+	"github.com/dajia-project/dajia/internal/store"
 )
 
 // validateTDB exports a statement as the DSA Transparency Database payload
@@ -36,4 +37,22 @@ func validateTDB(t testing.TB, w *lc, statementID string) {
 	if err := schema.Validate(doc); err != nil {
 		t.Errorf("statement %s does not validate against the DSA schema: %v\n%s", statementID, err, raw)
 	}
+}
+
+// validateAllTDB validates the DSA export of every statement of reasons in
+// the world; it returns how many it checked.
+func validateAllTDB(t testing.TB, w *lc) int {
+	t.Helper()
+	recs, _, err := w.db.Items(bg, store.ItemFilter{}, store.Page{Limit: 500})
+	w.must(err)
+	n := 0
+	for _, rec := range recs {
+		sts, err := w.db.ItemStatements(bg, rec.ID)
+		w.must(err)
+		for _, st := range sts {
+			validateTDB(t, w, st.ID)
+			n++
+		}
+	}
+	return n
 }

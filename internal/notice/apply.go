@@ -306,7 +306,7 @@ func (t *transition) incomplete(missing []string) error {
 func (t *transition) qualify() error {
 	t.c.State = StateQualified
 	t.c.QualifiedAt = t.env.Now
-	var review, window bool
+	var review, window, acted bool
 	for i := range t.c.Scopes {
 		p, _ := t.env.Profiles.Profile(t.c.Scopes[i].Profile)
 		switch p.Decision.Timing(t.c.TrustedNotifier) {
@@ -314,11 +314,18 @@ func (t *transition) qualify() error {
 			if err := t.act(i, t.c.RequestedMeasures, false, false); err != nil {
 				return err
 			}
+			acted = true
 		case policy.TimingAfterReview:
 			review = true
 		case policy.TimingAfterResponseWindow:
 			window = true
 		}
+	}
+	if acted && (review || window) {
+		// Profiles that act on qualification have decided by rule; the
+		// others' decision (review, response window) follows and replaces
+		// this record when it is taken.
+		t.c.Decision = &Decision{Outcome: OutcomeAction, Reason: "qualified notice (measures on qualification)", Measures: t.activeNames(), Automated: true, At: t.env.Now}
 	}
 	switch {
 	case review:
