@@ -68,14 +68,14 @@ func (a *App) finish(ctx context.Context, tx *store.Tx, b *batch, now time.Time)
 // enforcement actions into the outbox, statements of reasons, strikes (whose
 // escalation is collected into b), inbox messages and register entries.
 func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice.Effect, b *batch, now time.Time) error {
-	sors := map[string]string{} // profile → statement id
+	sors := map[string]sor.Statement{} // profile → statement
 	for _, e := range effs {
 		if s, ok := e.(notice.StatementOfReasons); ok {
-			stID, err := a.storeStatement(ctx, tx, it, s, now)
+			st, err := a.storeStatement(ctx, tx, it, s, now)
 			if err != nil {
 				return err
 			}
-			sors[s.Profile] = stID
+			sors[s.Profile] = st
 		}
 	}
 	for _, e := range effs {
@@ -83,7 +83,7 @@ func (a *App) execute(ctx context.Context, tx *store.Tx, it *Item, effs []notice
 		switch e := e.(type) {
 		case notice.EnforcementAction:
 			err = a.enqueueAction(ctx, tx, Action{Type: e.Type, ListingID: e.ListingID, SellerID: e.SellerID, NoticeItemID: it.ID,
-				StatementOfReasonsID: sors[e.Profile], Profile: e.Profile, Territories: e.Territories, Measure: e.Measure,
+				StatementOfReasonsID: sors[e.Profile].ID, Profile: e.Profile, Territories: e.Territories, Measure: e.Measure,
 				Reason: actionReason(it, e.Type)}, now)
 		case notice.TimerSet:
 			err = a.insertTimer(ctx, tx, it, e, now)
@@ -161,7 +161,7 @@ func (a *App) insertTimer(ctx context.Context, tx *store.Tx, it *Item, e notice.
 	return nil
 }
 
-func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s notice.StatementOfReasons, now time.Time) (string, error) {
+func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s notice.StatementOfReasons, now time.Time) (sor.Statement, error) {
 	st := sor.Statement{ID: id.New("sor", now), CaseID: it.ID, ListingID: s.ListingID, SellerID: it.SellerID, AccountType: sor.AccountTypeBusiness,
 		TerritorialScope: s.TerritorialScope, ApplicationDate: s.ApplicationDate, Facts: s.Facts, SourceType: s.SourceType,
 		SourceIdentity: s.SourceIdentity, AutomatedDetection: s.AutomatedDetection, AutomatedDecision: s.AutomatedDecision,
@@ -181,13 +181,7 @@ func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s noti
 	if kw, ok := sor.KeywordForRight(rightType); ok {
 		st.Keywords = []string{kw}
 	}
-	if r, err := tx.Right(ctx, it.RightID); err == nil {
-		office, number := r.RegistrationKey()
-		st.Right = sor.Right{Type: rightType, Registration: number, Territory: office}
-		if r.Trademark != nil {
-			st.Right.Name = r.Trademark.MarkText
-		}
-	}
+	st.Right = sor.Right{Type: rightType, Name: it.RightName, Registration: it.RightNumber, Territory: it.RightOffice}
 	for _, rs := range s.Restrictions {
 		switch rs.Kind {
 		case "visibility":
@@ -202,19 +196,16 @@ func (a *App) storeStatement(ctx context.Context, tx *store.Tx, it *Item, s noti
 	}
 	var err error
 	if st.PUID, err = sor.PUID(it.ID, s.ListingID, s.Seq); err != nil {
-		return "", err
+		return st, err
 	}
 	if err := st.Validate(); err != nil {
-		return "", fmt.Errorf("statement of reasons for %s: %w", it.ID, err)
+		return st, fmt.Errorf("statement of reasons for %s: %w", it.ID, err)
 	}
 	doc, err := json.Marshal(st)
 	if err != nil {
-		return "", err
+		return st, err
 	}
-	if err := tx.InsertStatement(ctx, store.DocRecord{ID: st.ID, ItemID: it.ID, OrgID: it.SellerOrgID, Kind: s.Profile, Doc: doc, CreatedAt: now}); err != nil {
-		return "", err
-	}
-	return st.ID, nil
+	return st, tx.InsertStatement(ctx, store.DocRecord{ID: st.ID, ItemID: it.ID, OrgID: it.SellerOrgID, Kind: s.Profile, Doc: doc, CreatedAt: now})
 }
 
 func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, status string, b *batch, now time.Time) error {
@@ -232,7 +223,11 @@ func (a *App) strike(ctx context.Context, tx *store.Tx, it *Item, profile, statu
 			}
 		}
 	}
-	b.escalations[[2]string{it.SellerID, profile}] = it
+	// Escalation can only change when a strike that counts changes.
+	if p, err := a.profiles.Profile(profile); err == nil &&
+		(status == string(notice.StrikeStatusConfirmed) || p.RepeatInfringer.Count == "provisional_and_confirmed") {
+		b.escalations[[2]string{it.SellerID, profile}] = it
+	}
 	return nil
 }
 
@@ -319,7 +314,7 @@ func maskPerson(name string) string {
 	return string(r[0]) + "**"
 }
 
-func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notify, sors map[string]string, digest map[string]int, now time.Time) error {
+func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notify, sors map[string]sor.Statement, digest map[string]int, now time.Time) error {
 	if digest != nil && e.Party == notice.PartyNotifier {
 		digest[e.Template]++
 		return nil
@@ -343,10 +338,7 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, it *Item, e notice.Notif
 	d := a.messageData(it, e.Profile, e.Due)
 	switch e.Template {
 	case "decision.statement_of_reasons":
-		st, err := tx.Statement(ctx, sors[e.Profile])
-		if err == nil {
-			var s sor.Statement
-			json.Unmarshal(st.Doc, &s)
+		if s, ok := sors[e.Profile]; ok {
 			msg, err := render(e.Template, d)
 			if err != nil {
 				return err

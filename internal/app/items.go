@@ -88,8 +88,26 @@ type stepper func(tx *store.Tx, it *Item, now time.Time) (notice.Event, error)
 // effects, store, audit.
 func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act auth.Action, acting, action string, rev *int, reason string, f stepper) (ItemView, error) {
 	var view ItemView
-	now := a.Now()
 	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		var it Item
+		var rec store.ItemRecord
+		if it, rec, err = a.stepTx(ctx, tx, p, itemID, act, acting, action, rev, reason, f); err != nil {
+			return err
+		}
+		view, err = a.itemView(ctx, &tx.Querier, p, it, rec)
+		return err
+	})
+	return view, err
+}
+
+// stepTx is step inside a caller's transaction; it returns the changed item
+// and its stored record.
+func (a *App) stepTx(ctx context.Context, tx *store.Tx, p auth.Principal, itemID string, act auth.Action, acting, action string, rev *int, reason string, f stepper) (Item, store.ItemRecord, error) {
+	var out Item
+	var outRec store.ItemRecord
+	now := a.Now()
+	err := func() error {
 		rec, err := tx.ItemForUpdate(ctx, itemID)
 		if err != nil {
 			return err
@@ -147,10 +165,10 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 			before: before, after: itemAudit(it), reason: reason}); err != nil {
 			return err
 		}
-		view, err = a.itemView(ctx, &tx.Querier, p, it, next)
-		return err
-	})
-	return view, err
+		out, outRec = it, next
+		return nil
+	}()
+	return out, outRec, err
 }
 
 // claimLease is how long a reviewer's claim on an item keeps others off it.
@@ -190,7 +208,11 @@ type DecisionInput struct {
 
 // Decide decides an item under review.
 func (a *App) Decide(ctx context.Context, p auth.Principal, itemID string, in DecisionInput) (ItemView, error) {
-	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, func(_ *store.Tx, it *Item, now time.Time) (notice.Event, error) {
+	return a.step(ctx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, decideStepper(p, in))
+}
+
+func decideStepper(p auth.Principal, in DecisionInput) stepper {
+	return func(_ *store.Tx, it *Item, now time.Time) (notice.Event, error) {
 		if err := checkDecisionInput(in); err != nil {
 			return nil, err
 		}
@@ -198,7 +220,7 @@ func (a *App) Decide(ctx context.Context, p auth.Principal, itemID string, in De
 			Fields: map[string]string{"outcome": string(in.Outcome), "measures": strings.Join(in.Measures, ","),
 				"manifestly_unfounded": fmt.Sprint(in.ManifestlyUnfounded)}})
 		return notice.Decided{Outcome: in.Outcome, Reason: in.Reason, Explanation: in.Explanation, Measures: in.Measures, ReviewerID: p.ActorID()}, nil
-	})
+	}
 }
 
 func checkDecisionInput(in DecisionInput) error {
@@ -228,8 +250,10 @@ type BulkResult struct {
 	Status int    `json:"status"`
 }
 
-// DecideMany decides several items with one reason; each item is its own
-// transaction, so one refused item does not hold back the others.
+// DecideMany decides several items with one reason, in one transaction. An
+// item refused for its state, its revision or the policy is refused before
+// anything of it is written, so it is reported and skipped while the others
+// commit together; an internal error aborts the whole request.
 func (a *App) DecideMany(ctx context.Context, p auth.Principal, itemIDs []string, in DecisionInput) ([]BulkResult, error) {
 	if err := auth.Check(p, auth.ItemReview, auth.Resource{Kind: auth.KindItem}); err != nil {
 		return nil, err
@@ -240,16 +264,23 @@ func (a *App) DecideMany(ctx context.Context, p auth.Principal, itemIDs []string
 	if err := checkDecisionInput(in); err != nil {
 		return nil, err
 	}
-	out := make([]BulkResult, 0, len(itemIDs))
-	for _, itemID := range itemIDs {
-		v, err := a.Decide(ctx, p, itemID, in)
-		r := BulkResult{ItemID: itemID, State: v.State, Status: 200}
-		if err != nil {
-			r.Error, r.Status = userError(err)
+	var out []BulkResult
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		out = make([]BulkResult, 0, len(itemIDs))
+		for _, itemID := range itemIDs {
+			it, _, err := a.stepTx(ctx, tx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, decideStepper(p, in))
+			r := BulkResult{ItemID: itemID, State: it.State(), Status: 200}
+			if err != nil {
+				if r.Error, r.Status = userError(err); r.Status == 500 {
+					return err
+				}
+				r.State = ""
+			}
+			out = append(out, r)
 		}
-		out = append(out, r)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // userError is the message and status class of a refused bulk element.

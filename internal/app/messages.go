@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -170,6 +171,9 @@ func fill(name, s string, d messageData) (string, error) {
 	}
 }
 
+// zones caches the time zones of the profiles.
+var zones sync.Map // name → *time.Location
+
 // zoneOf is where a profile's deadlines are read, for messages.
 func zoneOf(profile string) *time.Location {
 	name := "UTC"
@@ -181,10 +185,14 @@ func zoneOf(profile string) *time.Location {
 	case "eu-dsa":
 		name = "Europe/Brussels"
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(name, loc)
 	return loc
 }
 

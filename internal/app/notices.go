@@ -133,6 +133,9 @@ type Item struct {
 	ListingURL       string            `json:"listing_url,omitempty"`
 	RightID          string            `json:"right_id,omitempty"`
 	RightLabel       string            `json:"right_label,omitempty"`
+	RightName        string            `json:"right_name,omitempty"`   // the mark or title, for statements of reasons
+	RightOffice      string            `json:"right_office,omitempty"` // where it is registered
+	RightNumber      string            `json:"right_number,omitempty"`
 	SellerID         string            `json:"seller_id"`
 	SellerOrgID      string            `json:"seller_org_id"`
 	NotifierOrgID    string            `json:"notifier_org_id,omitempty"`
@@ -513,9 +516,11 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 		for _, pl := range plan {
 			it := Item{ID: id.New("itm", now), NoticeID: n.ID, ListingID: pl.listing.ID, ListingVersion: pl.version,
 				ListingTitle: pl.listing.Title, ListingURL: pl.listing.URL, RightID: pl.right.ID, RightLabel: pl.right.Label(),
+				RightName: rightName(pl.right),
 				SellerID: pl.listing.SellerID, SellerOrgID: sellerOrgs[pl.listing.SellerID], NotifierOrgID: principal.ID,
 				NotifierName: principal.LegalName, FiledByOrgID: p.OrgID, InfringementType: pl.in.InfringementType,
 				DuplicateOf: pl.dupOf, Evidence: append(slices.Clone(evidence), pl.evidence...), Note: pl.in.Note, Filings: []Filing{}}
+			it.RightOffice, it.RightNumber = pl.right.RegistrationKey()
 			var effs []notice.Effect
 			if pl.dupOf == "" {
 				c, e1, err := notice.New(notice.Intake{ID: it.ID, NoticeID: n.ID, ListingID: it.ListingID, SellerID: it.SellerID,
@@ -695,4 +700,17 @@ func (a *App) intakeSummary(ctx context.Context, tx *store.Tx, n Notice, items [
 		}
 	}
 	return nil
+}
+
+// rightName is the mark or the title of a right.
+func rightName(r registry.Right) string {
+	switch {
+	case r.Trademark != nil:
+		return r.Trademark.MarkText
+	case r.Copyright != nil:
+		return r.Copyright.WorkTitle
+	case r.Patent != nil:
+		return r.Patent.Title
+	}
+	return ""
 }

@@ -39,7 +39,7 @@ type identity struct {
 // world is a fixture with one organisation of every kind and a user of
 // every role, built through the services.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	app     *app.App
 	api     *Server
@@ -69,7 +69,7 @@ type world struct {
 	deliveryID  string // one of its deliveries
 }
 
-func newWorld(t *testing.T, e storetest.Engine) *world {
+func newWorld(t testing.TB, e storetest.Engine) *world {
 	t.Helper()
 	db, _ := storetest.Open(t, e)
 	blobs, err := blob.OpenLocal(t.TempDir())

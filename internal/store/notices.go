@@ -289,18 +289,27 @@ const (
 
 // InsertTimer schedules a timer.
 func (tx *Tx) InsertTimer(ctx context.Context, t TimerRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO timers (id, item_id, kind, profile, due_at, latest_at, calendar, calendar_version, rule, rule_ref, status, fired_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12)`, t.ID, t.ItemID, t.Kind, t.Profile, micros(t.DueAt), micros(t.LatestAt),
-		t.Calendar, t.CalendarVersion, t.Rule, t.RuleRef, TimerPending, micros(t.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("insert timer: %w", err)
-	}
+	// Written at commit (see Tx.buffer); SetTimerStatus changes a timer
+	// still in the buffer there.
+	tx.buffer(timerInsert, []any{t.ID, t.ItemID, t.Kind, t.Profile, micros(t.DueAt), micros(t.LatestAt), t.Calendar, t.CalendarVersion, t.Rule, t.RuleRef,
+		TimerPending, 0, micros(t.CreatedAt)})
 	return nil
 }
+
+const timerInsert = `INSERT INTO timers (id, item_id, kind, profile, due_at, latest_at, calendar, calendar_version, rule, rule_ref, status, fired_at, created_at) VALUES `
 
 // SetTimerStatus moves a pending timer to fired or cancelled. It fails with
 // fault.ErrConflict when the timer is no longer pending (fired elsewhere).
 func (tx *Tx) SetTimerStatus(ctx context.Context, id, status string, at time.Time) error {
+	for _, row := range tx.pending[timerInsert+"\x00"] {
+		if row[0] == id { // set and settled in this transaction
+			if row[10] != TimerPending {
+				return fmt.Errorf("timer %s is not pending: %w", id, fault.ErrConflict)
+			}
+			row[10], row[11] = status, micros(at)
+			return nil
+		}
+	}
 	res, err := tx.exec(ctx, `UPDATE timers SET status = $2, fired_at = $3 WHERE id = $1 AND status = 'pending'`, id, status, micros(at))
 	if err != nil {
 		return fmt.Errorf("timer %s: %w", id, err)

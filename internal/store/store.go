@@ -194,7 +194,7 @@ func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Querier: Querier{q: db.d.wrap(sqlTx), d: db.d, stmts: map[string]*sql.Stmt{}, prep: db.d.prepare(sqlTx.PrepareContext)}, tx: sqlTx}
+	tx := &Tx{Querier: Querier{q: db.d.wrap(sqlTx), d: db.d, stmts: map[string]*sql.Stmt{}, uses: map[string]int{}, prep: db.d.prepare(sqlTx.PrepareContext)}, tx: sqlTx}
 	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
@@ -316,6 +316,7 @@ type Querier struct {
 	// Inside a transaction, statements run more than once are prepared
 	// once and reused (a 10,000-item notice repeats the same inserts).
 	stmts map[string]*sql.Stmt
+	uses  map[string]int
 	prep  func(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
@@ -326,6 +327,10 @@ func (q *Querier) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	if st, ok := q.stmts[query]; ok {
 		return st
+	}
+	// Prepare on the second use: a statement run once is cheaper unprepared.
+	if q.uses[query]++; q.uses[query] < 2 {
+		return nil
 	}
 	st, err := q.prep(ctx, query)
 	if err != nil {
