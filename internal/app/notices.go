@@ -517,7 +517,7 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			it := Item{ID: id.New("itm", now), NoticeID: n.ID, ListingID: pl.listing.ID, ListingVersion: pl.version,
 				ListingTitle: pl.listing.Title, ListingURL: pl.listing.URL, RightID: pl.right.ID, RightLabel: pl.right.Label(),
 				RightName: rightName(pl.right),
-				SellerID: pl.listing.SellerID, SellerOrgID: sellerOrgs[pl.listing.SellerID], NotifierOrgID: principal.ID,
+				SellerID:  pl.listing.SellerID, SellerOrgID: sellerOrgs[pl.listing.SellerID], NotifierOrgID: principal.ID,
 				NotifierName: principal.LegalName, FiledByOrgID: p.OrgID, InfringementType: pl.in.InfringementType,
 				DuplicateOf: pl.dupOf, Evidence: append(slices.Clone(evidence), pl.evidence...), Note: pl.in.Note, Filings: []Filing{}}
 			it.RightOffice, it.RightNumber = pl.right.RegistrationKey()
