@@ -135,3 +135,20 @@ func TestDemoWorld(t *testing.T) {
 		t.Errorf("second demo start: %s", out.String())
 	}
 }
+
+func TestCLIHash(t *testing.T) {
+	img := "../../internal/pdq/testdata/images/pen-and-coaster.png"
+	hash := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"hash"}, args...), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	code, out, errOut := hash(img, "cli_test.go")
+	fields := strings.Split(strings.TrimSpace(out), ",")
+	if code != 1 || len(fields) != 3 || len(fields[0]) != 64 || fields[2] != img || !strings.Contains(errOut, "cli_test.go") {
+		t.Fatalf("dajia hash: exit %d, out %q, err %q", code, out, errOut)
+	}
+	if code, _, errOut := hash(); code != 2 || !strings.Contains(errOut, "usage") {
+		t.Fatalf("no files: exit %d %q", code, errOut)
+	}
+}

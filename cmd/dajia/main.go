@@ -41,6 +41,7 @@ Usage:
   dajia user key --email E [--name N]                                 issue an API key for a user's org and role (printed once)
   dajia user revoke-key --id KEY_ID                                   revoke an API key
   dajia audit verify                                                  verify the audit hash chain
+  dajia hash FILE...                                                  print each image's PDQ hash as "hash,quality,file"
 
 Every subcommand takes --data-dir and --database-url (or DAJIA_DATA_DIR,
 DAJIA_DATABASE_URL); "dajia <command> -h" lists its flags.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdUser(ctx, args[1:], stdout, stderr)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout, stderr)
+	case "hash":
+		err = cmdHash(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
