@@ -38,6 +38,14 @@ type Config struct {
 	// WebhookBackoff is the first retry delay of a failed webhook delivery
 	// (DAJIA_WEBHOOK_BACKOFF); later ones double, with jitter. Default 5s.
 	WebhookBackoff time.Duration
+	// WebhookTimeout bounds one delivery request (DAJIA_WEBHOOK_TIMEOUT).
+	// Default 10s.
+	WebhookTimeout time.Duration
+	// WebhookLease is how long a node's claim on a delivery keeps other
+	// nodes (or itself, after a crash) from retrying it
+	// (DAJIA_WEBHOOK_LEASE); at least the timeout plus 10s. Default: the
+	// timeout plus one minute.
+	WebhookLease time.Duration
 }
 
 func env(name, def string) string {
@@ -78,6 +86,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt("DAJIA_MAX_UPLOAD_BYTES", 25<<20), "largest evidence upload in bytes (DAJIA_MAX_UPLOAD_BYTES)")
 	fs.DurationVar(&c.ClockOffset, "clock-offset", envDuration("DAJIA_CLOCK_OFFSET", 0), "shift the clock forward, for deadline drills on a copy of the data (DAJIA_CLOCK_OFFSET)")
 	fs.DurationVar(&c.WebhookBackoff, "webhook-backoff", envDuration("DAJIA_WEBHOOK_BACKOFF", 5*time.Second), "first retry delay of a failed webhook delivery (DAJIA_WEBHOOK_BACKOFF)")
+	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", envDuration("DAJIA_WEBHOOK_TIMEOUT", 10*time.Second), "time limit of one webhook delivery (DAJIA_WEBHOOK_TIMEOUT)")
+	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration("DAJIA_WEBHOOK_LEASE", 0), "how long a claimed delivery waits before another attempt after a crash; default timeout + 1m (DAJIA_WEBHOOK_LEASE)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
 }
 

@@ -96,7 +96,9 @@ func deliveryCrash(t *testing.T, bin string, e storetest.Engine) {
 	defer recv.Close()
 	dataDir, addr := t.TempDir(), freeAddr(t)
 	base := "http://" + addr
-	env := []string{"DAJIA_WEBHOOK_BACKOFF=20ms"}
+	// A short timeout and lease: a delivery claimed by a killed process is
+	// retried after 3 s instead of a minute.
+	env := []string{"DAJIA_WEBHOOK_BACKOFF=20ms", "DAJIA_WEBHOOK_TIMEOUT=2s", "DAJIA_WEBHOOK_LEASE=3s"}
 	proc := startProcess(t, bin, addr, dataDir, dsn, env...)
 
 	admin := login(t, base, "admin@example.com", "admin-password-1")
@@ -156,7 +158,7 @@ func deliveryCrash(t *testing.T, bin string, e storetest.Engine) {
 	later := append(env, "DAJIA_CLOCK_OFFSET=720h")
 	proc = startProcess(t, bin, addr, dataDir, dsn, later...)
 	before := rc.count()
-	waitFor(t, "deliveries after restart", 30*time.Second, func() bool { return rc.count() > before })
+	waitFor(t, "deliveries after restart", 60*time.Second, func() bool { return rc.count() > before })
 	// Crash 3: while the restorations are being fired and delivered.
 	proc.Process.Signal(syscall.SIGKILL)
 	proc.Wait()
@@ -188,7 +190,7 @@ func deliveryCrash(t *testing.T, bin string, e storetest.Engine) {
 			t.Logf("feed has %d actions; receiver applied %d", len(actions), rc.count())
 		}
 	}()
-	waitFor(t, "every action delivered", 60*time.Second, func() bool {
+	waitFor(t, "every action delivered", 90*time.Second, func() bool {
 		actions = feed()
 		if len(actions) < n+40 {
 			return false

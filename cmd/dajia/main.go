@@ -28,6 +28,7 @@ import (
 	"github.com/dajia-project/dajia/internal/deliver"
 	"github.com/dajia-project/dajia/internal/httpapi"
 	"github.com/dajia-project/dajia/internal/store"
+	"github.com/dajia-project/dajia/internal/web"
 )
 
 const usage = `dajia — IP protection and anti-counterfeiting platform
@@ -201,6 +202,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", m.API)
+	mux.Handle("GET /public/", web.New(m.App, m.Log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -214,7 +216,7 @@ func (m *Main) Run(ctx context.Context) error {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "dajia is running. API: /api/v1 (OpenAPI at /api/v1/openapi.json); health: /healthz, /readyz; metrics: /metrics\n")
+		io.WriteString(w, "dajia is running. API: /api/v1 (OpenAPI at /api/v1/openapi.json); public register: /public/register; health: /healthz, /readyz; metrics: /metrics\n")
 	})
 
 	// Background work: the scheduler fires legal deadlines (overdue ones at
@@ -223,7 +225,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.cancel = cancel
 	// The dispatcher keeps real time even under --clock-offset: receivers
 	// check webhook-timestamp against their own clocks.
-	m.Dispatcher = deliver.New(m.DB, deliver.Options{Log: m.Log, BackoffBase: m.Config.WebhookBackoff})
+	m.Dispatcher = deliver.New(m.DB, deliver.Options{Log: m.Log, BackoffBase: m.Config.WebhookBackoff,
+		Timeout: m.Config.WebhookTimeout, Lease: m.Config.WebhookLease})
 	m.workers.Add(2)
 	go func() {
 		defer m.workers.Done()
