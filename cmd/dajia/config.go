@@ -46,6 +46,9 @@ type Config struct {
 	// (DAJIA_WEBHOOK_LEASE); at least the timeout plus 10s. Default: the
 	// timeout plus one minute.
 	WebhookLease time.Duration
+	// SMTPURL, when set, e-mails inbox messages to each organisation's
+	// contact (DAJIA_SMTP_URL), e.g. smtp://user:pw@mail:587?from=dajia@example.com.
+	SMTPURL string
 }
 
 func env(name, def string) string {
@@ -88,6 +91,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookBackoff, "webhook-backoff", envDuration("DAJIA_WEBHOOK_BACKOFF", 5*time.Second), "first retry delay of a failed webhook delivery (DAJIA_WEBHOOK_BACKOFF)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", envDuration("DAJIA_WEBHOOK_TIMEOUT", 10*time.Second), "time limit of one webhook delivery (DAJIA_WEBHOOK_TIMEOUT)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration("DAJIA_WEBHOOK_LEASE", 0), "how long a claimed delivery waits before another attempt after a crash; default timeout + 1m (DAJIA_WEBHOOK_LEASE)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("DAJIA_SMTP_URL", ""), "e-mail inbox messages through this SMTP server, e.g. smtp://user:pw@mail:587?from=dajia@example.com (DAJIA_SMTP_URL)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/dajia-project/dajia/internal/blob"
 	"github.com/dajia-project/dajia/internal/deliver"
 	"github.com/dajia-project/dajia/internal/httpapi"
+	"github.com/dajia-project/dajia/internal/mail"
 	"github.com/dajia-project/dajia/internal/store"
 	"github.com/dajia-project/dajia/internal/web"
 )
@@ -238,6 +239,19 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("dispatcher stopped", "err", err)
 		}
 	}()
+
+	if m.Config.SMTPURL != "" {
+		sender, err := mail.Parse(m.Config.SMTPURL)
+		if err != nil {
+			cancel()
+			return usagef("--smtp-url: %v", err)
+		}
+		m.workers.Add(1)
+		go func() {
+			defer m.workers.Done()
+			m.App.RunMailer(bg, sender, 10*time.Second)
+		}()
+	}
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {

@@ -646,3 +646,22 @@ func (q *Querier) CurrentListings(ctx context.Context, ids []string) (map[string
 	}
 	return out, nil
 }
+
+// UnmailedMessages returns up to limit inbox messages not yet e-mailed,
+// oldest first; on PostgreSQL inside a transaction they are locked and rows
+// locked by another node are skipped.
+func (q *Querier) UnmailedMessages(ctx context.Context, limit int) ([]DocRecord, error) {
+	return q.docs(ctx, `SELECT id, item_id, org_id, template, doc, created_at, read_at FROM inbox WHERE emailed_at = 0 ORDER BY id LIMIT `+
+		fmt.Sprint(limit)+q.d.skipLocked)
+}
+
+// MarkEmailed records that a message was e-mailed (or, with at zero, that
+// it has no address to go to).
+func (q *Querier) MarkEmailed(ctx context.Context, id string, at time.Time) error {
+	v := micros(at)
+	if at.IsZero() {
+		v = -1
+	}
+	_, err := q.exec(ctx, `UPDATE inbox SET emailed_at = $2 WHERE id = $1`, id, v)
+	return err
+}
