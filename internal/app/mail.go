@@ -66,4 +66,3 @@ func (a *App) RunMailer(ctx context.Context, m Mailer, interval time.Duration) {
 		}
 	}
 }
-
