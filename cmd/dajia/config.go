@@ -49,6 +49,11 @@ type Config struct {
 	// SMTPURL, when set, e-mails inbox messages to each organisation's
 	// contact (DAJIA_SMTP_URL), e.g. smtp://user:pw@mail:587?from=dajia@example.com.
 	SMTPURL string
+	// IdentifierKey keys the hashes of sellers' identifiers
+	// (DAJIA_IDENTIFIER_KEY, at least 32 characters). Keep it outside the
+	// database in production; when empty a key is generated and stored in
+	// the database.
+	IdentifierKey string
 }
 
 func env(name, def string) string {
@@ -91,6 +96,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookBackoff, "webhook-backoff", envDuration("DAJIA_WEBHOOK_BACKOFF", 5*time.Second), "first retry delay of a failed webhook delivery (DAJIA_WEBHOOK_BACKOFF)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", envDuration("DAJIA_WEBHOOK_TIMEOUT", 10*time.Second), "time limit of one webhook delivery (DAJIA_WEBHOOK_TIMEOUT)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration("DAJIA_WEBHOOK_LEASE", 0), "how long a claimed delivery waits before another attempt after a crash; default timeout + 1m (DAJIA_WEBHOOK_LEASE)")
+	c.IdentifierKey = os.Getenv("DAJIA_IDENTIFIER_KEY")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("DAJIA_SMTP_URL", ""), "e-mail inbox messages through this SMTP server, e.g. smtp://user:pw@mail:587?from=dajia@example.com (DAJIA_SMTP_URL)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
 }
@@ -111,6 +117,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxUploadBytes < 0 || (c.Addr != "" && c.MaxUploadBytes < 1024) {
 		return fmt.Errorf("--max-upload-bytes must be at least 1024")
+	}
+	if c.IdentifierKey != "" && len(c.IdentifierKey) < 32 {
+		return fmt.Errorf("DAJIA_IDENTIFIER_KEY must be at least 32 characters (e.g. 32 random bytes, base64)")
 	}
 	if c.ClockOffset < 0 {
 		return fmt.Errorf("--clock-offset must not be negative")

@@ -166,7 +166,7 @@ func (m *Main) Open(ctx context.Context) error {
 		now = func() time.Time { return time.Now().Add(off) }
 		m.Log.Warn("clock shifted forward: deadlines fire early; never do this in production", "offset", off)
 	}
-	m.App = app.New(db, blobs, app.Options{Log: m.Log, Limits: limits, Now: now, ActionsCommitted: func() {
+	m.App = app.New(db, blobs, app.Options{Log: m.Log, Limits: limits, Now: now, IdentifierKey: []byte(m.Config.IdentifierKey), ActionsCommitted: func() {
 		if m.Dispatcher != nil {
 			m.Dispatcher.Wake()
 		}

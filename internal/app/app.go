@@ -31,6 +31,8 @@ type App struct {
 	dl       deadlines
 	resolve  policy.ResolveConfig
 	wake     func()
+
+	identifierSecret []byte
 }
 
 // Options configure an App.
@@ -52,6 +54,11 @@ type Options struct {
 	// PlatformRoles are the roles the platform plays for profile
 	// resolution (default: marketplace, online_platform).
 	PlatformRoles []string
+	// IdentifierKey keys the hashes of sellers' identifiers (phone, ID
+	// number, bank account…). Kept outside the database, a stolen dump
+	// cannot be brute-forced; when empty, a key is generated and kept in
+	// the settings table.
+	IdentifierKey []byte
 	// ActionsCommitted is called after a transaction that enqueued
 	// enforcement actions commits (to wake the dispatcher).
 	ActionsCommitted func()
@@ -77,6 +84,7 @@ func New(db *store.DB, blobs blob.Store, o Options) *App {
 	}
 	a.dl = deadlines{cals}
 	a.wake = o.ActionsCommitted
+	a.identifierSecret = o.IdentifierKey
 	a.resolve = policy.ResolveConfig{EnabledProfiles: o.EnabledProfiles, PlatformRoles: o.PlatformRoles}
 	if a.resolve.PlatformRoles == nil {
 		a.resolve.PlatformRoles = []string{"marketplace", "online_platform"}

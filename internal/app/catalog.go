@@ -49,6 +49,9 @@ func checkCatalogRead(p auth.Principal, kind auth.Kind, ownerOrgID string) error
 // identifierKey is the server secret keying sellers' identifier hashes,
 // created on first use and kept in the settings table.
 func (a *App) identifierKey(ctx context.Context) ([]byte, error) {
+	if len(a.identifierSecret) > 0 {
+		return a.identifierSecret, nil
+	}
 	v, err := a.db.Setting(ctx, "identifier_hmac_key", func() string {
 		b := make([]byte, 32)
 		rand.Read(b)

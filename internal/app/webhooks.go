@@ -86,7 +86,8 @@ func (a *App) Redeliver(ctx context.Context, p auth.Principal, deliveryID string
 
 // ActionFeed is a page of the enforcement actions feed.
 type ActionFeed struct {
-	Actions []Action `json:"actions"`
+	// Actions are byte for byte the webhook bodies (Action JSON).
+	Actions []json.RawMessage `json:"actions"`
 	// Next is the cursor for the following page; poll with it.
 	Next string `json:"next"`
 	More bool   `json:"more"`
@@ -102,13 +103,12 @@ func (a *App) Actions(ctx context.Context, p auth.Principal, after string, limit
 	if err != nil {
 		return ActionFeed{}, err
 	}
-	out := ActionFeed{Actions: make([]Action, 0, len(page.Items)), Next: page.Next, More: page.More}
+	out := ActionFeed{Actions: make([]json.RawMessage, 0, len(page.Items)), Next: page.Next, More: page.More}
 	for _, it := range page.Items {
-		var act Action
-		if err := json.Unmarshal(it.Payload, &act); err != nil {
-			return out, fmt.Errorf("action %s: %w", it.ID, err)
+		if !json.Valid(it.Payload) {
+			return out, fmt.Errorf("action %s: stored payload is not JSON", it.ID)
 		}
-		out.Actions = append(out.Actions, act)
+		out.Actions = append(out.Actions, it.Payload)
 	}
 	return out, nil
 }

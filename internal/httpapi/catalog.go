@@ -61,9 +61,9 @@ type (
 // registerCatalog adds the routes of the marketplace's catalogue: listings
 // and sellers pushed by the marketplace, and reading them back.
 func (s *Server) registerCatalog() {
-	s.add(route{method: "PUT", path: "/api/v1/listings/{id}", request: listingDoc{}, response: app.ListingResult{}, h: s.putListing,
+	s.add(route{method: "PUT", path: "/api/v1/listings/{id}", request: listingDoc{}, response: app.ListingResult{}, h: s.putListing, openBody: true,
 		summary: "Create or update a listing (marketplace); a changed content becomes a new version, an identical one is unchanged, an older updated_at is stale. Unknown fields are kept. 201 for a new listing"})
-	s.add(route{method: "POST", path: "/api/v1/listings:batch", response: app.BatchReport{}, query: []string{"on_error"}, h: s.putListingsBatch,
+	s.add(route{method: "POST", path: "/api/v1/listings:batch", response: app.BatchReport{}, query: []string{"on_error"}, h: s.putListingsBatch, stream: true,
 		summary: "Send listings as NDJSON (application/x-ndjson, one listing per line, up to 64 MiB, streamed); on_error=skip (default) reports invalid lines and goes on, on_error=stop stops at the first. " +
 			"The report counts every outcome and lists the first 1000 invalid or stale lines by line number. 413 with the report of the lines committed when the body is too large"})
 	s.add(route{method: "GET", path: "/api/v1/listings/{id}", summary: "Read a listing: its current version, or ?version=N", query: []string{"version"},

@@ -39,8 +39,15 @@ func (s *Server) OpenAPI() map[string]any {
 		case rt.path == "/api/v1/documents" && rt.method == http.MethodPost:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
 				"schema": map[string]any{"type": "object", "required": []string{"file"}, "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}}}
+		case rt.stream:
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-ndjson": map[string]any{
+				"schema": map[string]any{"type": "string", "description": "one JSON object per line"}}}}
 		case rt.request != nil:
-			content := map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.request))}}
+			schema := g.schema(reflect.TypeOf(rt.request))
+			if rt.openBody {
+				schema = map[string]any{"allOf": []any{schema}, "additionalProperties": true, "description": "unknown fields are kept as attributes"}
+			}
+			content := map[string]any{"application/json": map[string]any{"schema": schema}}
 			if rt.csv {
 				content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
 			}

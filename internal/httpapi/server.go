@@ -87,6 +87,8 @@ type route struct {
 	status       int
 	query        []string // documented query parameters
 	csv          bool     // also takes text/csv
+	stream       bool     // the body is streamed, never read whole (Idempotency-Key replays without comparing bodies)
+	openBody     bool     // the request object keeps unknown fields (documented as additionalProperties)
 	h            handler
 }
 
@@ -255,21 +257,30 @@ func (s *Server) idempotent(w *statusWriter, r *http.Request, p auth.Principal, 
 	if len(key) > 255 {
 		return fault.InvalidField("Idempotency-Key", "must be at most 255 characters")
 	}
-	limit := s.maxBody
-	if rt.request == nil || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		limit = s.maxUp
+	var bodyHash string
+	if rt.stream {
+		// A streamed upload is not held in memory to be hashed: its key
+		// replays the first response without comparing bodies (re-sending
+		// the same listings is a no-op anyway).
+		bodyHash = "streamed"
+	} else {
+		limit := s.maxBody
+		if rt.request == nil || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			limit = s.maxUp
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			return tooLarge(err, limit)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(body)
+		bodyHash = hex.EncodeToString(sum[:])
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		return tooLarge(err, limit)
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	sum := sha256.Sum256(body)
 	scope := p.ActorID()
 	if scope == "" {
 		scope = "anonymous"
 	}
-	req := storeIdem(r, hex.EncodeToString(sum[:]))
+	req := storeIdem(r, bodyHash)
 	prev, fresh, err := s.app.DB().ReserveIdempotencyKey(r.Context(), scope, key, req, s.app.Now())
 	if err != nil {
 		return err
