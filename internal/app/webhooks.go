@@ -112,3 +112,128 @@ func (a *App) Actions(ctx context.Context, p auth.Principal, after string, limit
 	}
 	return out, nil
 }
+
+// WebhookChange edits an endpoint; nil fields stay as they are.
+type WebhookChange struct {
+	URL         *string
+	Topics      []string
+	Description *string
+	Enabled     *bool
+}
+
+// UpdateWebhook edits, pauses or re-enables an endpoint (admin).
+func (a *App) UpdateWebhook(ctx context.Context, p auth.Principal, endpointID string, ch WebhookChange) (store.WebhookEndpoint, error) {
+	var e store.WebhookEndpoint
+	if err := auth.Check(p, auth.WebhookManage, auth.Resource{Kind: auth.KindOrg}); err != nil {
+		return e, err
+	}
+	now := a.Now()
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		before, err := tx.WebhookEndpointForUpdate(ctx, endpointID)
+		if err != nil {
+			return err
+		}
+		if !before.DeletedAt.IsZero() {
+			return fault.New(fault.ErrState, "endpoint %s was deleted", endpointID)
+		}
+		e = before
+		if ch.URL != nil {
+			e.URL = *ch.URL
+		}
+		if ch.Topics != nil {
+			e.Topics = ch.Topics
+		}
+		if ch.Description != nil {
+			e.Description = *ch.Description
+		}
+		if ch.Enabled != nil {
+			e.Enabled = *ch.Enabled
+			if e.Enabled {
+				e.DisabledReason = ""
+				if a.wake != nil {
+					tx.AfterCommit(a.wake)
+				}
+			} else {
+				e.DisabledReason = "paused by an administrator"
+			}
+		}
+		if err := deliver.Validate(e); err != nil {
+			return err
+		}
+		e.UpdatedAt = now
+		if err := tx.UpdateWebhookEndpoint(ctx, e); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, p, now, change{action: "webhook.update", objectType: "webhook_endpoint", objectID: e.ID, orgID: e.OrgID, before: before, after: e})
+	})
+	return e, err
+}
+
+// DeleteWebhook deletes an endpoint; its open deliveries become dead letters.
+func (a *App) DeleteWebhook(ctx context.Context, p auth.Principal, endpointID string) (int, error) {
+	if err := auth.Check(p, auth.WebhookManage, auth.Resource{Kind: auth.KindOrg}); err != nil {
+		return 0, err
+	}
+	now := a.Now()
+	var dead int
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		e, err := tx.WebhookEndpointForUpdate(ctx, endpointID)
+		if err != nil {
+			return err
+		}
+		if dead, err = tx.DeleteWebhookEndpoint(ctx, endpointID, now); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, p, now, change{action: "webhook.delete", objectType: "webhook_endpoint", objectID: e.ID, orgID: e.OrgID, before: e,
+			reason: fmt.Sprintf("%d open deliveries dead-lettered", dead)})
+	})
+	return dead, err
+}
+
+// RotateWebhookSecret replaces an endpoint's signing secret; the new one is
+// returned once.
+func (a *App) RotateWebhookSecret(ctx context.Context, p auth.Principal, endpointID string) (string, error) {
+	if err := auth.Check(p, auth.WebhookManage, auth.Resource{Kind: auth.KindOrg}); err != nil {
+		return "", err
+	}
+	now := a.Now()
+	secret := deliver.NewSecret()
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		e, err := tx.WebhookEndpointForUpdate(ctx, endpointID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetWebhookSecret(ctx, endpointID, secret, now); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, p, now, change{action: "webhook.rotate_secret", objectType: "webhook_endpoint", objectID: e.ID, orgID: e.OrgID})
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// RedeliverDead requeues every dead letter of an endpoint.
+func (a *App) RedeliverDead(ctx context.Context, p auth.Principal, endpointID string) (int, error) {
+	if err := auth.Check(p, auth.WebhookManage, auth.Resource{Kind: auth.KindOrg}); err != nil {
+		return 0, err
+	}
+	now := a.Now()
+	var n int
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+		e, err := tx.WebhookEndpointForUpdate(ctx, endpointID)
+		if err != nil {
+			return err
+		}
+		if n, err = tx.RedeliverDeadWebhooks(ctx, endpointID, now); err != nil {
+			return err
+		}
+		if a.wake != nil {
+			tx.AfterCommit(a.wake)
+		}
+		return a.record(ctx, tx, p, now, change{action: "webhook.redeliver_dead", objectType: "webhook_endpoint", objectID: e.ID, orgID: e.OrgID,
+			reason: fmt.Sprintf("%d dead letters requeued", n)})
+	})
+	return n, err
+}

@@ -198,6 +198,14 @@ func authzCases() []authzCase {
 		{"GET", "/api/v1/webhooks", nil, nil, expect(denied, "admin", allow)},
 		{"GET", "/api/v1/webhooks/{id}/deliveries", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID + "/deliveries" }, nil,
 			expect(denied, "admin", allow)},
+		{"PATCH", "/api/v1/webhooks/{id}", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID }, func(*world, string) any {
+			return map[string]any{"description": "marketplace"}
+		}, expect(denied, "admin", allow)},
+		{"POST", "/api/v1/webhooks/{id}/rotate-secret", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID + "/rotate-secret" }, nil,
+			expect(denied, "admin", allow)},
+		{"POST", "/api/v1/webhooks/{id}/redeliver-dead", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID + "/redeliver-dead" }, nil,
+			expect(denied, "admin", allow)},
+		{"DELETE", "/api/v1/webhooks/{id}", func(w *world) string { return "/api/v1/webhooks/" + w.endpointID }, nil, expect(denied, "admin", allow)},
 		{"POST", "/api/v1/deliveries/{id}/redeliver", func(w *world) string { return "/api/v1/deliveries/" + w.deliveryID + "/redeliver" }, nil,
 			expect(denied, "admin", allow)},
 		{"GET", "/api/v1/actions", nil, nil, expect(denied, "admin integration", allow)},

@@ -15,6 +15,18 @@ type (
 		Topics      []string `json:"topics"`
 		Description string   `json:"description,omitempty"`
 	}
+	webhookPatch struct {
+		URL         *string  `json:"url,omitempty"`
+		Topics      []string `json:"topics,omitempty"`
+		Description *string  `json:"description,omitempty"`
+		Enabled     *bool    `json:"enabled,omitempty"`
+	}
+	countResponse struct {
+		Count int `json:"count"`
+	}
+	secretResponse struct {
+		Secret string `json:"secret"`
+	}
 	webhookCreated struct {
 		Endpoint store.WebhookEndpoint `json:"endpoint"`
 		// Secret signs every delivery (Standard Webhooks); it is shown once.
@@ -50,6 +62,25 @@ func (s *Server) registerWebhooks() {
 			items, next, err := a.Deliveries(r.Context(), p, r.PathValue("id"), store.DeliveryState(r.URL.Query().Get("state")), pg)
 			return list(items, next), err
 		})
+	jsonRoute(s, "PATCH", "/api/v1/webhooks/{id}", authenticated, "Edit, pause (enabled=false) or re-enable an endpoint (admin)", http.StatusOK,
+		func(r *http.Request, p auth.Principal, in webhookPatch) (store.WebhookEndpoint, error) {
+			return a.UpdateWebhook(r.Context(), p, r.PathValue("id"), app.WebhookChange{URL: in.URL, Topics: in.Topics, Description: in.Description, Enabled: in.Enabled})
+		})
+	s.add(route{method: "DELETE", path: "/api/v1/webhooks/{id}", summary: "Delete an endpoint; its open deliveries become dead letters (admin)", response: countResponse{},
+		h: func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+			n, err := a.DeleteWebhook(r.Context(), p, r.PathValue("id"))
+			return respond(w, countResponse{Count: n}, err)
+		}})
+	s.add(route{method: "POST", path: "/api/v1/webhooks/{id}/rotate-secret", summary: "Replace the signing secret (shown once) (admin)", response: secretResponse{},
+		h: func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+			secret, err := a.RotateWebhookSecret(r.Context(), p, r.PathValue("id"))
+			return respond(w, secretResponse{Secret: secret}, err)
+		}})
+	s.add(route{method: "POST", path: "/api/v1/webhooks/{id}/redeliver-dead", summary: "Requeue every dead letter of an endpoint (admin)", response: countResponse{},
+		h: func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+			n, err := a.RedeliverDead(r.Context(), p, r.PathValue("id"))
+			return respond(w, countResponse{Count: n}, err)
+		}})
 	s.add(route{method: "POST", path: "/api/v1/deliveries/{id}/redeliver", summary: "Send a dead letter again (admin)", response: store.WebhookDelivery{},
 		h: func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 			d, err := a.Redeliver(r.Context(), p, r.PathValue("id"), s.wake)
