@@ -79,13 +79,14 @@ type Features struct {
 	// Authorized is true when the seller may sell the primary brand: listed
 	// in the profile's authorized_sellers or SellerFacts.Authorized.
 	Authorized bool `expr:"authorized"`
-	// AccountAgeDays, PriorStrikes, UpheldNotices and ShipFromRegion are
-	// the caller's SellerFacts; ShipFromRegion falls back to the listing's
-	// ship_from region.
-	AccountAgeDays int    `expr:"account_age_days"`
-	PriorStrikes   int    `expr:"prior_strikes"`
-	UpheldNotices  int    `expr:"upheld_notices"`
-	ShipFromRegion string `expr:"ship_from_region"`
+	// AccountAgeKnown, AccountAgeDays, PriorStrikes, UpheldNotices and
+	// ShipFromRegion are the caller's SellerFacts; ShipFromRegion falls
+	// back to the listing's ship_from region.
+	AccountAgeKnown bool   `expr:"account_age_known"`
+	AccountAgeDays  int    `expr:"account_age_days"`
+	PriorStrikes    int    `expr:"prior_strikes"`
+	UpheldNotices   int    `expr:"upheld_notices"`
+	ShipFromRegion  string `expr:"ship_from_region"`
 	// Category is the listing's category as the marketplace sent it.
 	Category string `expr:"category"`
 }
@@ -116,6 +117,9 @@ type SellerFacts struct {
 	// Authorized lists brand ids the seller is authorised for, in addition
 	// to the profile's authorized_sellers.
 	Authorized map[string]bool
+	// AccountAgeKnown says whether AccountAgeDays is known (the zero
+	// SellerFacts must not look like a brand-new account).
+	AccountAgeKnown bool
 	// AccountAgeDays is the seller account's age in whole days.
 	AccountAgeDays int
 	// PriorStrikes counts strikes against the seller.

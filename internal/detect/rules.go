@@ -286,7 +286,7 @@ func DefaultRules() []Rule {
 			Expr:        `image_match && !image_authorized && image_brand == brand && brand_weight >= 0.5`},
 		{ID: "seller.new_account", Version: 1, State: Live, Score: 10,
 			Description: "brand mention by an unauthorised account younger than 30 days",
-			Expr:        mention + ` && account_age_days < 30`},
+			Expr:        mention + ` && account_age_known && account_age_days < 30`},
 		{ID: "seller.repeat_infringer", Version: 1, State: Live, Score: 20,
 			Description: "seller with prior strikes or upheld notices lists an unauthorised brand",
 			Expr:        `brand != "" && !authorized && (prior_strikes >= 2 || upheld_notices >= 3)`},

@@ -103,6 +103,7 @@ func (e *Engine) Score(l catalog.Listing, seller SellerFacts) Result {
 	f.Currency = l.Price.Currency
 	f.Price = float64(l.Price.Amount) / catalog.AmountScale
 	f.Category = l.Category
+	f.AccountAgeKnown = seller.AccountAgeKnown
 	f.AccountAgeDays = seller.AccountAgeDays
 	f.PriorStrikes = seller.PriorStrikes
 	f.UpheldNotices = seller.UpheldNotices
