@@ -95,6 +95,9 @@ func (a *App) step(ctx context.Context, p auth.Principal, itemID string, act aut
 		if it, rec, err = a.stepTx(ctx, tx, p, itemID, act, acting, action, rev, reason, f); err != nil {
 			return err
 		}
+		if err := tx.Flush(ctx); err != nil { // the view reads this step's timers and statements
+			return err
+		}
 		view, err = a.itemView(ctx, &tx.Querier, p, it, rec)
 		return err
 	})
@@ -267,6 +270,9 @@ func (a *App) DecideMany(ctx context.Context, p auth.Principal, itemIDs []string
 	var out []BulkResult
 	err := a.db.Tx(ctx, func(tx *store.Tx) error {
 		out = make([]BulkResult, 0, len(itemIDs))
+		if err := tx.LockItems(ctx, itemIDs); err != nil {
+			return err
+		}
 		for _, itemID := range itemIDs {
 			it, _, err := a.stepTx(ctx, tx, p, itemID, auth.ItemReview, "", "item.decide", in.Rev, in.Reason, decideStepper(p, in))
 			r := BulkResult{ItemID: itemID, State: it.State(), Status: 200}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dajia-project/dajia/internal/fault"
 )
@@ -24,12 +27,19 @@ type dialect struct {
 	skipLocked string
 	// migrationLock serialises migrations across nodes.
 	migrationLock string
+	// copyFrom bulk-loads rows inside the connection's open transaction
+	// (PostgreSQL COPY); nil where multi-row INSERTs are used.
+	copyFrom func(ctx context.Context, conn *sql.Conn, insertPrefix string, rows [][]any) error
 }
+
+// copyThreshold is the number of buffered rows from which COPY beats a
+// multi-row INSERT.
+const copyThreshold = 64
 
 var (
 	sqlite   = dialect{name: "sqlite", driver: "sqlite"}
 	postgres = dialect{name: "postgres", driver: "pgx", forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
-		migrationLock: "SELECT pg_advisory_xact_lock(7355608)"}
+		migrationLock: "SELECT pg_advisory_xact_lock(7355608)", copyFrom: pgCopy}
 )
 
 // sqliteDSN opens the file in WAL mode with a busy timeout, foreign keys on,
@@ -152,4 +162,34 @@ func (d dialect) prepare(f func(context.Context, string) (*sql.Stmt, error)) fun
 		return f
 	}
 	return func(ctx context.Context, query string) (*sql.Stmt, error) { return f(ctx, positional(query)) }
+}
+
+// pgCopy writes rows with COPY on the transaction's connection. The table
+// and columns come from the buffered INSERT's prefix
+// ("INSERT INTO t (a, b) VALUES ").
+func pgCopy(ctx context.Context, conn *sql.Conn, prefix string, rows [][]any) error {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(prefix), "INSERT INTO ")
+	open, close := strings.IndexByte(rest, '('), strings.IndexByte(rest, ')')
+	if !ok || open < 0 || close < open {
+		return fmt.Errorf("copy: cannot read the table from %q", prefix)
+	}
+	table := strings.TrimSpace(rest[:open])
+	var cols []string
+	for _, c := range strings.Split(rest[open+1:close], ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy: driver connection is %T, not pgx", dc)
+		}
+		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		if int(n) != len(rows) {
+			return fmt.Errorf("copy into %s: wrote %d of %d rows", table, n, len(rows))
+		}
+		return nil
+	})
 }

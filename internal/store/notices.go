@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -167,8 +168,44 @@ func (q *Querier) Item(ctx context.Context, id string) (ItemRecord, error) {
 	return it, nil
 }
 
+// LockItems loads and locks several item cases at once (in id order, so
+// that concurrent bulk operations cannot deadlock); ItemForUpdate then
+// takes each from memory. Ids that do not exist are skipped.
+func (tx *Tx) LockItems(ctx context.Context, ids []string) error {
+	if tx.locked == nil {
+		tx.locked = map[string]ItemRecord{}
+	}
+	sorted := append([]string(nil), ids...)
+	slices.Sort(sorted)
+	for start := 0; start < len(sorted); start += 500 {
+		w := where{}
+		w.in("id", sorted[start:min(start+500, len(sorted))])
+		rows, err := tx.q.QueryContext(ctx, `SELECT `+itemCols+` FROM items`+w.sql()+` ORDER BY id`+tx.d.forUpdate, w.args...)
+		if err != nil {
+			return fmt.Errorf("lock items: %w", err)
+		}
+		for rows.Next() {
+			it, err := scanItem(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			tx.locked[it.ID] = it
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ItemForUpdate loads and locks an item case.
 func (tx *Tx) ItemForUpdate(ctx context.Context, id string) (ItemRecord, error) {
+	if it, ok := tx.locked[id]; ok {
+		delete(tx.locked, id) // it may change after this; read it afresh next time
+		return it, nil
+	}
 	it, err := scanItem(tx.q.QueryRowContext(ctx, `SELECT `+itemCols+` FROM items WHERE id = $1`+tx.d.forUpdate, id))
 	if err != nil {
 		return it, notFound(err, "item "+id)
@@ -441,11 +478,11 @@ type DocRecord struct {
 	ReadAt    time.Time
 }
 
-// InsertStatement stores a statement of reasons.
+// InsertStatement stores a statement of reasons (written at commit).
 func (tx *Tx) InsertStatement(ctx context.Context, d DocRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO statements (id, item_id, seller_org_id, profile, doc, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		d.ID, d.ItemID, d.OrgID, d.Kind, string(d.Doc), micros(d.CreatedAt))
-	return err
+	tx.buffer(`INSERT INTO statements (id, item_id, seller_org_id, profile, doc, created_at) VALUES `,
+		[]any{d.ID, d.ItemID, d.OrgID, d.Kind, string(d.Doc), micros(d.CreatedAt)})
+	return nil
 }
 
 // Statement loads a statement of reasons.

@@ -190,11 +190,19 @@ func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
-	sqlTx, err := db.pool.BeginTx(ctx, nil)
+	// The transaction runs on a connection of its own, so that PostgreSQL's
+	// COPY can write buffered rows inside it.
+	conn, err := db.pool.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Querier: Querier{q: db.d.wrap(sqlTx), d: db.d, stmts: map[string]*sql.Stmt{}, uses: map[string]int{}, prep: db.d.prepare(sqlTx.PrepareContext)}, tx: sqlTx}
+	tx := &Tx{Querier: Querier{q: db.d.wrap(sqlTx), d: db.d, stmts: map[string]*sql.Stmt{}, uses: map[string]int{}, prep: db.d.prepare(sqlTx.PrepareContext)},
+		tx: sqlTx, conn: conn}
 	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
@@ -217,7 +225,9 @@ func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 type Tx struct {
 	Querier
 	tx          *sql.Tx
+	conn        *sql.Conn
 	afterCommit []func()
+	locked      map[string]ItemRecord // rows locked ahead by LockItems
 
 	// Appends to the audit chain, the outbox and the inboxes are buffered
 	// and written with multi-row inserts just before commit: a notice of
@@ -242,6 +252,10 @@ func (tx *Tx) bufferSuffix(prefix, suffix string, row []any) {
 	}
 	tx.pending[key] = append(tx.pending[key], row)
 }
+
+// Flush writes the buffered rows now, so that reads later in the
+// transaction see them.
+func (tx *Tx) Flush(ctx context.Context) error { return tx.flush(ctx) }
 
 // flush writes the buffered rows, in the order their statements were first
 // used, and the audit chain head.
@@ -268,6 +282,9 @@ func (tx *Tx) flush(ctx context.Context) error {
 func (tx *Tx) insertMany(ctx context.Context, prefix, suffix string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if tx.d.copyFrom != nil && suffix == "" && len(rows) >= copyThreshold {
+		return tx.d.copyFrom(ctx, tx.conn, prefix, rows)
 	}
 	width := len(rows[0])
 	per := max(1, 900/width)
