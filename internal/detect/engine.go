@@ -267,6 +267,7 @@ type scratch struct {
 	brands  []brandAcc
 	touched []int32
 	slang   []int32
+	hits    []RuleHit
 }
 
 type brandAcc struct {

@@ -160,16 +160,26 @@ func (e *Engine) textFeatures(s *scratch, l catalog.Listing, seller SellerFacts,
 	}
 	s.touched = s.touched[:0]
 	s.slang = s.slang[:0]
-	locate := func(m textmatch.Match) (field, start, end int, text string) {
+	// locate maps a match to its field; ok is false for a match spanning two
+	// fields (normalisation drops the newline between them, so "…kalo" +
+	// "12…" can match "kalo 12"): fields are separate texts.
+	locate := func(m textmatch.Match) (field, start, end int, text string, ok bool) {
 		os, oe := n.Original(m.Start, m.End)
-		field = 0
 		for field < 2 && os >= starts[field+1] {
 			field++
 		}
-		return field, os - starts[field], oe - starts[field], parts[field][os-starts[field] : oe-starts[field]]
+		start, end = os-starts[field], oe-starts[field]
+		if end > len(parts[field]) {
+			return 0, 0, 0, "", false
+		}
+		return field, start, end, parts[field][start:end], true
 	}
 	for _, m := range s.matches {
 		meta := e.pats[m.ID]
+		field, start, end, text, ok := locate(m)
+		if !ok {
+			continue
+		}
 		switch meta.kind {
 		case patBrand:
 			ctx := textmatch.Context(n, m)
@@ -180,7 +190,6 @@ func (e *Engine) textFeatures(s *scratch, l catalog.Listing, seller SellerFacts,
 			case textmatch.ContextNegation:
 				w = WeightNegation
 			}
-			field, start, end, text := locate(m)
 			b := &s.brands[meta.idx]
 			if !b.seen {
 				*b = brandAcc{seen: true, best: -1}
@@ -203,13 +212,11 @@ func (e *Engine) textFeatures(s *scratch, l catalog.Listing, seller SellerFacts,
 				f.Slang = append(f.Slang, e.slang[meta.idx])
 			}
 			if len(r.Signals) < MaxTextSignals {
-				field, start, end, text := locate(m)
 				r.Signals = append(r.Signals, Signal{Kind: SignalSlang, Field: fieldNames[field],
 					Start: start, End: end, Text: text, Detail: "counterfeit slang " + e.slang[meta.idx]})
 			}
 		case patSecondHand:
 			if !f.SecondHand && len(r.Signals) < MaxTextSignals {
-				field, start, end, text := locate(m)
 				r.Signals = append(r.Signals, Signal{Kind: SignalSecondHand, Field: fieldNames[field],
 					Start: start, End: end, Text: text, Detail: "second-hand goods: price signals weakened"})
 			}
