@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,3 +78,50 @@ func BenchmarkReviewDecisionsAPI(b *testing.B) {
 }
 
 func storePage(n int) store.Page { return store.Page{Limit: n} }
+
+// BenchmarkNotice10kAPI files a 10,000-listing notice through the API, as
+// JSON and as CSV (acknowledgement time: validated, stored, acted on).
+func BenchmarkNotice10kAPI(b *testing.B) {
+	e := storetest.Engines()[0]
+	if os.Getenv("BENCH_ENGINE") == "postgres" {
+		e = storetest.Engines()[len(storetest.Engines())-1]
+	}
+	for _, format := range []string{"json", "csv"} {
+		b.Run(format, func(b *testing.B) {
+			w := newWorld(b, e)
+			const n = 10_000
+			var nd bytes.Buffer
+			for i := 0; i < n*b.N; i++ {
+				fmt.Fprintf(&nd, `{"id":"N-%d","seller_id":%q,"title":"A shoes","price":{"amount":"10.00","currency":"CNY"},"markets":["CN"],"updated_at":"2026-11-01T00:00:00Z"}`+"\n", i, w.sellerID)
+			}
+			if _, err := w.app.PutListingsBatch(ctx, w.sys, &nd, app.BatchOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			owner := w.ids["aOwner"]
+			b.ResetTimer()
+			for r := 0; r < b.N; r++ {
+				var status int
+				var raw []byte
+				if format == "csv" {
+					var csv strings.Builder
+					csv.WriteString("listing_id,right_id,infringement_type,evidence_ids,note\n")
+					for i := r * n; i < (r+1)*n; i++ {
+						fmt.Fprintf(&csv, "N-%d,%s,counterfeit,,\n", i, w.rightA.ID)
+					}
+					status, raw = w.postCSV(owner, "attest=attest_truthfulness:cn-ecl-notice-1&signature=A&explanation=fakes&infringement_type=counterfeit", csv.String())
+				} else {
+					var items []map[string]string
+					for i := r * n; i < (r+1)*n; i++ {
+						items = append(items, map[string]string{"listing_id": fmt.Sprintf("N-%d", i)})
+					}
+					status, raw = w.request(owner, "POST", "/api/v1/notices", map[string]any{"right_id": w.rightA.ID, "infringement_type": "counterfeit",
+						"explanation": "fakes", "signature": "A", "attestations": map[string]string{"attest_truthfulness": "cn-ecl-notice-1"}, "items": items})
+				}
+				if status != 201 {
+					b.Fatalf("notice: %d %.300s", status, raw)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/notice")
+		})
+	}
+}
