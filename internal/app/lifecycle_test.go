@@ -507,6 +507,19 @@ func TestTrustedNotifiersAreReviewedFirst(t *testing.T) {
 	if len(q) != 2 || q[0].ID != aurora.Items[0].ID || !q[0].Trusted || q[1].ID != newItem.Items[0].ID {
 		t.Fatalf("queue: got %+v, want the trusted notifier's later item first", q)
 	}
+	// The trusted lane carries lighter evidence: no explanation needed; a
+	// newcomer without one is asked to complete its notice.
+	w.listing("L-A2", "DE")
+	w.listing("L-N2", "DE")
+	light, err := w.app.FileNotice(bg, w.brand, app.NoticeInput{RightID: w.rights["eu"], InfringementType: "counterfeit",
+		Attestations: w.attest("eu-dsa"), Items: []app.NoticeItemInput{{ListingID: "L-A2"}}})
+	w.must(err)
+	heavy, err := w.app.FileNotice(bg, newcomer, app.NoticeInput{RightID: r.ID, InfringementType: "counterfeit",
+		Attestations: w.attest("eu-dsa"), Items: []app.NoticeItemInput{{ListingID: "L-N2"}}})
+	w.must(err)
+	if light.Items[0].State != "under_review" || heavy.Items[0].State != "incomplete" {
+		t.Errorf("without an explanation: trusted %s, newcomer %s; want under_review and incomplete", light.Items[0].State, heavy.Items[0].State)
+	}
 }
 
 func TestNotifierMisuseWarningThenSuspension(t *testing.T) {

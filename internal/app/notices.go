@@ -462,6 +462,11 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 					}
 					continue
 				}
+				// The trusted lane carries lighter evidence: a notifier whose
+				// notices prove accurate need not attach evidence each time.
+				if trusted && (f == "prima_facie_evidence" || f == "explanation") {
+					continue
+				}
 				if !have[f] && !slices.Contains(pl.missing, f) {
 					pl.missing = append(pl.missing, f)
 				}
