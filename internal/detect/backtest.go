@@ -99,11 +99,13 @@ func Backtest(rules []Rule, threshold int, samples []Sample) (BacktestReport, er
 		rep.Rules[i] = RuleReport{ID: r.ID, Version: r.Version}
 	}
 	var machine vm.VM
+	env := envTemplate()
 	for i := range samples {
 		s := &samples[i]
+		fillEnv(env, &s.Features)
 		score := 0
 		for j := range rs.rules {
-			fired, err := rs.rules[j].fires(&machine, &s.Features)
+			fired, err := rs.rules[j].fires(&machine, env)
 			if err != nil {
 				rep.Rules[j].Errors++
 			}

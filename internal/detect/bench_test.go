@@ -15,22 +15,26 @@ import (
 // rules.
 
 var (
-	benchSyllables = strings.Fields("ka lo mi ren tas vor quin bel dra zu fen ost lix mar pe tor gun sha vel io nor cas bri den")
-	benchHan       = []rune("凯洛米仁塔沃昆贝德祖芬奥斯利马佩托冈莎维诺卡布丽登华泰盛隆鑫瑞祥恒")
-	benchZH        = strings.Fields("新款 正品 包邮 官方 运动鞋 跑步鞋 休闲 透气 夏季 保暖 百搭 潮流 时尚 经典 复古 限量 专柜 代购 现货 顺丰 尺码 黑色 白色 手提包 双肩包 钱包 手表 防水 男士 女士 礼物 手机 耳机 充电器 做工 面料 舒适 耐磨 质量 保证 支持 验货 品牌 的 是 很 也 送 发货")
-	benchEN        = strings.Fields("new original genuine shoes sneakers running men women size black white sale free shipping fast quality leather bag wallet watch for with the best limited edition sport classic retro premium cotton gift box")
-	benchSlang     = []string{"高仿", "A货", "原单", "1:1", "复刻", "replica", "mirror quality", "super fake", "二手", "used"}
+	benchOnsets = strings.Fields("b c d f g h k l m n p r s t v z br cr st tr ch sh gr pl fl j w qu")
+	benchVowels = strings.Fields("a e i o u ai ou ea io y")
+	benchCodas  = []string{"", "", "n", "r", "s", "x", "l", "m", "nt", "ck"}
+	benchHan    = []rune("凯洛米仁塔沃昆贝德祖芬奥斯利马佩托冈莎维诺卡布丽登华泰盛隆鑫瑞祥恒阿迪达耐克彪李宁安踏特步匹鸿星尔乔丹百伦范匡威锐亚瑟士美津浓帕斐乐茵宝桑古驰普拉香奈儿路易爱仕巴黎世家圣罗兰纪梵希博柏蔻迈高丝蓓缇劳力欧茄浪琴天梭格丽伯爵积万国江诗顿翡萧邦雅黛资生堂娇韵倩碧悦木之源科颜氏海蓝谜")
+	benchZH     = strings.Fields("新款 正品 包邮 官方 运动鞋 跑步鞋 休闲 透气 夏季 保暖 百搭 潮流 时尚 经典 复古 限量 专柜 代购 现货 顺丰 尺码 黑色 白色 手提包 双肩包 钱包 手表 防水 男士 女士 礼物 手机 耳机 充电器 做工 面料 舒适 耐磨 质量 保证 支持 验货 品牌 的 是 很 也 送 发货")
+	benchEN     = strings.Fields("new original genuine shoes sneakers running men women size black white sale free shipping fast quality leather bag wallet watch for with the best limited edition sport classic retro premium cotton gift box")
+	benchSlang  = []string{"高仿", "A货", "原单", "1:1", "复刻", "replica", "mirror quality", "super fake", "二手", "used"}
 )
 
 func benchName(rng *rand.Rand) string {
 	var b strings.Builder
 	if rng.IntN(2) == 0 {
 		for range 2 + rng.IntN(2) {
-			b.WriteString(benchSyllables[rng.IntN(len(benchSyllables))])
+			b.WriteString(benchOnsets[rng.IntN(len(benchOnsets))])
+			b.WriteString(benchVowels[rng.IntN(len(benchVowels))])
+			b.WriteString(benchCodas[rng.IntN(len(benchCodas))])
 		}
 		return b.String()
 	}
-	for range 2 + rng.IntN(2) {
+	for range 3 + rng.IntN(2) {
 		b.WriteRune(benchHan[rng.IntN(len(benchHan))])
 	}
 	return b.String()
@@ -90,13 +94,13 @@ func buildBenchWorld(brands, namesPerBrand, listings int) (*benchWorld, error) {
 			switch r := rng.IntN(100); {
 			case r < 50:
 				b.WriteString(benchZH[rng.IntN(len(benchZH))])
-			case r < 78:
+			case r < 77:
 				b.WriteString(benchEN[rng.IntN(len(benchEN))])
 				b.WriteByte(' ')
-			case r < 81:
+			case r < 79:
 				b.WriteString(names[rng.IntN(len(names))])
 				b.WriteByte(' ')
-			case r < 83:
+			case r < 80:
 				b.WriteString(benchSlang[rng.IntN(len(benchSlang))])
 			case r < 90:
 				fmt.Fprintf(&b, "%d ", rng.IntN(3000))
@@ -158,7 +162,7 @@ func BenchmarkRules(b *testing.B) {
 	s := &scratch{}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		w.e.rules.eval(&s.vm, &feats[i%len(feats)], s.hits[:0], nil)
+		w.e.rules.eval(&s.vm, s.envFor(&feats[i%len(feats)]), s.hits[:0], nil)
 	}
 }
 

@@ -268,6 +268,16 @@ type scratch struct {
 	touched []int32
 	slang   []int32
 	hits    []RuleHit
+	env     map[string]any
+}
+
+// envFor fills the pooled rule environment with f.
+func (s *scratch) envFor(f *Features) map[string]any {
+	if s.env == nil {
+		s.env = envTemplate()
+	}
+	fillEnv(s.env, f)
+	return s.env
 }
 
 type brandAcc struct {

@@ -1,5 +1,7 @@
 package detect
 
+import "reflect"
+
 // Features are what Score knows about one listing: the environment rule
 // expressions are written against. Each field's expr name (its struct tag)
 // is the name used in rules, e.g. `brand_weight >= 0.5 && price_ratio < 0.3`.
@@ -137,3 +139,53 @@ const (
 	WeightAccessory = 0.3
 	WeightNegation  = 0.1
 )
+
+// The rule environment is a map from expr name to value: expr reads a
+// map[string]any with one lookup per name, where reading a struct field goes
+// through reflection and allocates on every read. envTemplate derives the
+// names and types from Features, so Features stays the one declaration;
+// fillEnv (checked against envTemplate by tests) copies a Features in.
+
+// envTemplate returns the expr environment of a zero Features, used to
+// type-check rules: every key with a value of its field's type.
+func envTemplate() map[string]any {
+	v := reflect.ValueOf(Features{})
+	m := make(map[string]any, v.NumField())
+	for i := range v.NumField() {
+		m[v.Type().Field(i).Tag.Get("expr")] = v.Field(i).Interface()
+	}
+	return m
+}
+
+// fillEnv writes f into the environment m.
+func fillEnv(m map[string]any, f *Features) {
+	m["brand"] = f.Brand
+	m["brand_weight"] = f.BrandWeight
+	m["brand_context"] = f.BrandContext
+	m["brand_claimed"] = f.BrandClaimed
+	m["brand_count"] = f.BrandCount
+	m["brands"] = f.Brands
+	m["slang"] = f.Slang
+	m["slang_count"] = f.SlangCount
+	m["second_hand"] = f.SecondHand
+	m["price"] = f.Price
+	m["currency"] = f.Currency
+	m["price_known"] = f.PriceKnown
+	m["price_source"] = f.PriceSource
+	m["price_ratio"] = f.PriceRatio
+	m["price_z"] = f.PriceZ
+	m["reference_price"] = f.ReferencePrice
+	m["image_match"] = f.ImageMatch
+	m["image_brand"] = f.ImageBrand
+	m["image_distance"] = f.ImageDistance
+	m["image_reference"] = f.ImageReference
+	m["image_authorized"] = f.ImageAuthorized
+	m["negative_image"] = f.NegativeImage
+	m["authorized"] = f.Authorized
+	m["account_age_known"] = f.AccountAgeKnown
+	m["account_age_days"] = f.AccountAgeDays
+	m["prior_strikes"] = f.PriorStrikes
+	m["upheld_notices"] = f.UpheldNotices
+	m["ship_from_region"] = f.ShipFromRegion
+	m["category"] = f.Category
+}

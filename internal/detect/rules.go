@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -93,6 +94,11 @@ func (e *RuleError) Error() string {
 // concurrent use.
 type RuleSet struct {
 	rules []compiledRule
+	// all evaluates every non-draft rule in one VM run, returning a []any
+	// of bools in the order of active; nil when the rules could not be
+	// combined (eval then runs them one by one).
+	all    *vm.Program
+	active []int
 }
 
 type compiledRule struct {
@@ -104,7 +110,7 @@ type compiledRule struct {
 // builtins are removed: scoring is a pure function of its inputs.
 func exprOptions() []expr.Option {
 	return []expr.Option{
-		expr.Env(&Features{}),
+		expr.Env(envTemplate()),
 		expr.AsBool(),
 		expr.DisableBuiltin("now"),
 		expr.DisableBuiltin("date"),
@@ -160,7 +166,36 @@ func CompileRules(rules []Rule) (*RuleSet, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("compile rules: %w", errors.Join(errs...))
 	}
+	rs.combine()
 	return rs, nil
+}
+
+// combine compiles the non-draft rules into one program "[(r1), (r2), …]":
+// one VM run per listing instead of one per rule. Each rule already compiled
+// alone as a boolean; if the combination does not compile (a construct that
+// cannot be parenthesised), the rules are run one by one.
+func (rs *RuleSet) combine() {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, r := range rs.rules {
+		if r.State == Draft {
+			continue
+		}
+		if len(rs.active) > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n(\n")
+		b.WriteString(r.Expr)
+		b.WriteString("\n)")
+		rs.active = append(rs.active, i)
+	}
+	b.WriteString("\n]")
+	opts := exprOptions()
+	opts[1] = expr.AsKind(reflect.Slice) // replaces AsBool
+	prog, err := expr.Compile(b.String(), opts...)
+	if err == nil {
+		rs.all = prog
+	}
 }
 
 // exprError turns an expr compile error into a RuleError with its position.
@@ -191,22 +226,34 @@ type RuleHit struct {
 	Outcome Outcome   `json:"outcome,omitempty"`
 }
 
-// eval runs every non-draft rule on f, appending the hits to hits and the
+// eval runs every non-draft rule on env (see fillEnv), appending the hits to hits and the
 // runtime errors to errs. It returns the live score and the strongest live
 // outcome.
-func (rs *RuleSet) eval(machine *vm.VM, f *Features, hits []RuleHit, errs []string) (int, Outcome, []RuleHit, []string) {
+func (rs *RuleSet) eval(machine *vm.VM, env map[string]any, hits []RuleHit, errs []string) (int, Outcome, []RuleHit, []string) {
 	score, outcome := 0, NoOutcome
-	for i := range rs.rules {
+	var results []any
+	if rs.all != nil {
+		// A run-time error in one rule fails the combined run; the rules
+		// are then run one by one so that only the failing one is lost.
+		out, err := machine.Run(rs.all, env)
+		if err == nil {
+			results, _ = out.([]any)
+		}
+	}
+	for k, i := range rs.active {
 		r := &rs.rules[i]
-		if r.State == Draft {
-			continue
+		var fired bool
+		if len(results) == len(rs.active) {
+			fired, _ = results[k].(bool)
+		} else {
+			out, err := machine.Run(r.prog, env)
+			if err != nil {
+				errs = append(errs, r.ID+": "+err.Error())
+				continue
+			}
+			fired, _ = out.(bool)
 		}
-		out, err := machine.Run(r.prog, f)
-		if err != nil {
-			errs = append(errs, r.ID+": "+err.Error())
-			continue
-		}
-		if fired, _ := out.(bool); !fired {
+		if !fired {
 			continue
 		}
 		hits = append(hits, RuleHit{ID: r.ID, Version: r.Version, State: r.State, Score: r.Score, Outcome: r.Outcome})
@@ -222,8 +269,8 @@ func (rs *RuleSet) eval(machine *vm.VM, f *Features, hits []RuleHit, errs []stri
 }
 
 // fires evaluates one compiled rule, whatever its state.
-func (r *compiledRule) fires(machine *vm.VM, f *Features) (bool, error) {
-	out, err := machine.Run(r.prog, f)
+func (r *compiledRule) fires(machine *vm.VM, env map[string]any) (bool, error) {
+	out, err := machine.Run(r.prog, env)
 	if err != nil {
 		return false, fmt.Errorf("rule %s: %w", r.ID, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/expr-lang/expr/vm"
+
 	"github.com/dajia-project/dajia/internal/catalog"
 )
 
@@ -199,6 +201,83 @@ func TestScoreNeverPanics(t *testing.T) {
 			if s.Start < 0 || s.End > len(src) || src[s.Start:s.End] != s.Text {
 				t.Fatalf("signal %+v does not point into %s %q", s, s.Field, src)
 			}
+		}
+	}
+}
+
+func TestSignalString(t *testing.T) {
+	tests := []struct {
+		s    Signal
+		want string
+	}{
+		{Signal{Kind: SignalBrand, Brand: "nike", Field: "title", Start: 3, End: 15, Text: "ＮＩＫＥ", Context: "none", Weight: 1},
+			`brand nike in title [3:15] "ＮＩＫＥ" (context none, weight 1)`},
+		{Signal{Kind: SignalPrice, Brand: "nike", Ratio: 0.221, Reference: "CNY 899.00", Source: "reference"},
+			`price nike: 22% of CNY 899.00 (reference)`},
+		{Signal{Kind: SignalImage, Brand: "nike", Image: 1, Distance: 12, ReferenceImage: "nike-logo"},
+			`image nike: image 1 is 12 bits from nike-logo`},
+	}
+	for _, tt := range tests {
+		if got := tt.s.String(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// TestCombinedRulesAgree checks that the one-program evaluation of a rule set
+// gives the same hits as running each rule alone, and that a rule failing at
+// run time is the only one lost.
+func TestCombinedRulesAgree(t *testing.T) {
+	rules := append(DefaultRules(),
+		Rule{ID: "first-brand", State: Live, Score: 5, Expr: `brands[0].weight > 0.5`}, // fails without brands
+		Rule{ID: "any", State: Shadow, Score: 5, Expr: `any(brands, .context == "accessory")`},
+		Rule{ID: "draft", State: Draft, Score: 5, Expr: `true`},
+	)
+	e := testEngine(t, Options{Rules: rules})
+	alone := &RuleSet{rules: e.rules.rules, active: e.rules.active} // all == nil: one by one
+	if e.rules.all == nil {
+		t.Fatal("got no combined program, want one")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := []string{"Nike", "高仿", "case for iPhone", "二手", "Coach", "1:1", "shoe"}
+	for range 300 {
+		var title strings.Builder
+		for range rng.IntN(5) {
+			title.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		l := listing(t, title.String(), "", []string{"shoes", "phones"}[rng.IntN(2)], "100", "CNY")
+		facts := SellerFacts{AccountAgeKnown: true, AccountAgeDays: rng.IntN(60), PriorStrikes: rng.IntN(3)}
+		r := e.Score(l, facts)
+		env := envTemplate()
+		fillEnv(env, &r.Features)
+		var machine vm.VM
+		_, _, hits, errs := alone.eval(&machine, env, nil, nil)
+		if !slices.Equal(hits, r.Rules) || !slices.Equal(errs, r.RuleErrors) {
+			t.Fatalf("%q: combined %v %v, alone %v %v", title.String(), r.Rules, r.RuleErrors, hits, errs)
+		}
+		if len(r.Features.Brands) == 0 && (len(r.RuleErrors) != 1 || !strings.HasPrefix(r.RuleErrors[0], "first-brand: ")) {
+			t.Fatalf("%q: got rule errors %v, want one for first-brand", title.String(), r.RuleErrors)
+		}
+	}
+}
+
+func TestFillEnvMatchesFeatures(t *testing.T) {
+	f := Features{Brand: "b", BrandWeight: 0.5, BrandContext: "none", BrandClaimed: true, BrandCount: 2,
+		Brands: []BrandFeature{{ID: "b"}}, Slang: []string{"x"}, SlangCount: 1, SecondHand: true,
+		Price: 1, Currency: "CNY", PriceKnown: true, PriceSource: "peers", PriceRatio: 0.1, PriceZ: -4,
+		ReferencePrice: 10, ImageMatch: true, ImageBrand: "b", ImageDistance: 3, ImageReference: "r",
+		ImageAuthorized: true, NegativeImage: true, Authorized: true, AccountAgeKnown: true, AccountAgeDays: 9,
+		PriorStrikes: 1, UpheldNotices: 2, ShipFromRegion: "440300", Category: "c"}
+	v := reflect.ValueOf(f)
+	env := envTemplate()
+	fillEnv(env, &f)
+	if len(env) != v.NumField() {
+		t.Fatalf("got %d names, want %d", len(env), v.NumField())
+	}
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Tag.Get("expr")
+		if got, want := env[name], v.Field(i).Interface(); !reflect.DeepEqual(got, want) || v.Field(i).IsZero() {
+			t.Errorf("%s: got %v, want %v (and a non-zero test value)", name, got, want)
 		}
 	}
 }

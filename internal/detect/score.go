@@ -69,6 +69,32 @@ type Signal struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// String explains the signal in one line of English for reviewers and logs,
+// e.g. `brand nike in title [12:16] "ＮＩＫＥ" (context none, weight 1)`.
+func (s Signal) String() string {
+	var b strings.Builder
+	b.WriteString(s.Kind)
+	if s.Brand != "" {
+		b.WriteString(" " + s.Brand)
+	}
+	switch s.Kind {
+	case SignalPrice:
+		fmt.Fprintf(&b, ": %.0f%% of %s (%s)", 100*s.Ratio, s.Reference, s.Source)
+	case SignalImage, SignalNegative:
+		fmt.Fprintf(&b, ": image %d is %d bits from %s", s.Image, s.Distance, s.ReferenceImage)
+	}
+	if s.Field != "" {
+		fmt.Fprintf(&b, " in %s [%d:%d] %q", s.Field, s.Start, s.End, s.Text)
+	}
+	if s.Kind == SignalBrand {
+		fmt.Fprintf(&b, " (context %s, weight %g)", s.Context, s.Weight)
+	}
+	if s.Detail != "" {
+		b.WriteString(": " + s.Detail)
+	}
+	return b.String()
+}
+
 // Result is the outcome of scoring one listing. Equal inputs give equal
 // Results.
 type Result struct {
@@ -114,7 +140,7 @@ func (e *Engine) Score(l catalog.Listing, seller SellerFacts) Result {
 	e.priceFeatures(l, &r)
 
 	var score int
-	score, r.Outcome, r.Rules, r.RuleErrors = e.rules.eval(&s.vm, f, nil, nil)
+	score, r.Outcome, r.Rules, r.RuleErrors = e.rules.eval(&s.vm, s.envFor(f), nil, nil)
 	r.Score = max(0, min(100, score))
 	switch {
 	case r.Score >= e.thr:
@@ -281,8 +307,7 @@ func (e *Engine) imageFeatures(l catalog.Listing, seller SellerFacts, r *Result)
 				f.ImageAuthorized = e.brands[ri.brand].authorized[l.SellerID] || seller.Authorized[f.ImageBrand]
 				r.Signals = slices.DeleteFunc(r.Signals, func(s Signal) bool { return s.Kind == SignalImage })
 				r.Signals = append(r.Signals, Signal{Kind: SignalImage, Brand: f.ImageBrand, Image: i,
-					ReferenceImage: ri.id, Distance: m.Distance,
-					Detail: fmt.Sprintf("image %d is %d bits from reference %s", i, m.Distance, ri.id)})
+					ReferenceImage: ri.id, Distance: m.Distance})
 			}
 			break
 		}
@@ -347,8 +372,7 @@ func (e *Engine) priceFeatures(l catalog.Listing, r *Result) {
 		f.ReferencePrice = conv
 		f.PriceRatio = f.Price / conv
 		r.Signals = append(r.Signals, Signal{Kind: SignalPrice, Brand: f.Brand, Ratio: round3(f.PriceRatio),
-			Reference: ref.Format(), Source: "reference",
-			Detail: fmt.Sprintf("%s is %.0f%% of the reference %s", l.Price.Format(), 100*f.PriceRatio, ref.Format())})
+			Reference: ref.Format(), Source: "reference"})
 		return
 	}
 	if peer, ok := e.baseline.Lookup(f.Brand, l.Category, l.Price.Currency); ok && peer.Median > 0 {
@@ -358,7 +382,7 @@ func (e *Engine) priceFeatures(l catalog.Listing, r *Result) {
 		f.PriceZ = (f.Price - peer.Median) / math.Max(1.4826*peer.MAD, 0.01*peer.Median)
 		r.Signals = append(r.Signals, Signal{Kind: SignalPrice, Brand: f.Brand, Ratio: round3(f.PriceRatio),
 			Source: "peers", Reference: catalog.Money{Amount: catalog.Amount(math.Round(peer.Median * catalog.AmountScale)), Currency: l.Price.Currency}.Format(),
-			Detail: fmt.Sprintf("%s is %.0f%% of the median of %d listings (robust z %.1f)", l.Price.Format(), 100*f.PriceRatio, peer.N, f.PriceZ)})
+			Detail: fmt.Sprintf("median of %d listings, robust z %.1f", peer.N, f.PriceZ)})
 	}
 }
 
