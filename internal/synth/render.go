@@ -172,6 +172,19 @@ func renderPhoto(size int, st *style, palette [4]color.RGBA, seed uint64, sh sha
 		}
 	}
 
+	// Medium shapes: structure at the scale of PDQ's finest frequencies,
+	// which keeps its hash stable under resizing and small edits.
+	for n := 24 + r.IntN(13); n > 0; n-- {
+		c := scale(palette[r.IntN(4)], 0.2+1.4*r.Float64())
+		cx, cy := s*r.Float64(), s*r.Float64()
+		rx, ry := s*(0.025+0.05*r.Float64()), s*(0.025+0.05*r.Float64())
+		if r.IntN(2) == 0 {
+			cv.ellipse(cx, cy, rx, ry, 0, c, 230)
+		} else {
+			cv.rect(int(cx-rx), int(cy-ry), int(cx+rx), int(cy+ry), c, 230)
+		}
+	}
+
 	// Texture: blocky value noise, so the photo has detail at all scales.
 	cell := 4 + r.IntN(8)
 	amp := 10 + r.IntN(16)
@@ -293,43 +306,54 @@ type Overlay struct {
 // are those of counterfeit re-uploads; light ones (a little crop, a
 // resize, a good JPEG) are those of genuine photos reused.
 func newTransform(r *rand.Rand, size int, heavy bool) Transform {
-	keepLo, scaleLo, scaleHi := 0.86, 0.6, 1.4
+	keepLo, scaleLo, scaleHi := 0.97, 0.7, 1.5
 	if !heavy {
-		keepLo, scaleLo, scaleHi = 0.94, 0.8, 1.2
+		keepLo, scaleLo, scaleHi = 0.985, 0.9, 1.3
 	}
+	// Trim up to 1-keepLo of each side's length, split between its two
+	// ends: PDQ tolerates trimmed borders, not shifted content.
 	cw := int(float64(size) * (keepLo + (1-keepLo)*r.Float64()))
 	ch := int(float64(size) * (keepLo + (1-keepLo)*r.Float64()))
-	x0, y0 := r.IntN(size-cw+1), r.IntN(size-ch+1)
+	x0 := int(float64(size-cw) * (0.3 + 0.4*r.Float64()))
+	y0 := int(float64(size-ch) * (0.3 + 0.4*r.Float64()))
 	f := scaleLo + (scaleHi-scaleLo)*r.Float64()
 	t := Transform{
 		Crop: [4]int{x0, y0, x0 + cw, y0 + ch},
 		Size: [2]int{max(64, int(float64(cw)*f)), max(64, int(float64(ch)*f*(0.97+0.06*r.Float64())))},
 	}
-	if heavy {
-		t.JPEGQuality = 35 + r.IntN(56)
-		w, h := t.Size[0], t.Size[1]
-		for n := r.IntN(3); n > 0; n-- {
-			var o Overlay
-			switch r.IntN(3) {
-			case 0:
-				ow, oh := int(float64(w)*(0.4+0.3*r.Float64())), int(float64(h)*(0.06+0.04*r.Float64()))
-				x := r.IntN(w - ow + 1)
-				y := pick(r, []int{h / 40, h - oh - h/40})
-				o = Overlay{Kind: "text", Rect: [4]int{x, y, x + ow, y + oh}}
-			case 1:
-				ow, oh := int(float64(w)*(0.2+0.15*r.Float64())), int(float64(h)*(0.1+0.08*r.Float64()))
-				x, y := r.IntN(w-ow+1), r.IntN(h-oh+1)
-				o = Overlay{Kind: "watermark", Rect: [4]int{x, y, x + ow, y + oh}}
-			default:
-				side := int(float64(min(w, h)) * (0.1 + 0.06*r.Float64()))
-				x := pick(r, []int{w / 30, w - side - w/30})
-				y := pick(r, []int{h / 30, h - side - h/30})
-				o = Overlay{Kind: "sticker", Rect: [4]int{x, y, x + side, y + side}}
-			}
-			t.Overlays = append(t.Overlays, o)
-		}
-	} else {
+	if !heavy {
 		t.JPEGQuality = 72 + r.IntN(21)
+		return t
+	}
+	t.JPEGQuality = 35 + r.IntN(56)
+	w, h := t.Size[0], t.Size[1]
+	// No overlay half of the time, one 35%, two 15%.
+	n := 0
+	switch u := r.Float64(); {
+	case u >= 0.85:
+		n = 2
+	case u >= 0.5:
+		n = 1
+	}
+	for ; n > 0; n-- {
+		var o Overlay
+		switch r.IntN(3) {
+		case 0:
+			ow, oh := int(float64(w)*(0.2+0.15*r.Float64())), int(float64(h)*(0.035+0.015*r.Float64()))
+			x := r.IntN(w - ow + 1)
+			y := pick(r, []int{h / 40, h - oh - h/40})
+			o = Overlay{Kind: "text", Rect: [4]int{x, y, x + ow, y + oh}}
+		case 1:
+			ow, oh := int(float64(w)*(0.1+0.05*r.Float64())), int(float64(h)*(0.05+0.03*r.Float64()))
+			x, y := r.IntN(w-ow+1), r.IntN(h-oh+1)
+			o = Overlay{Kind: "watermark", Rect: [4]int{x, y, x + ow, y + oh}}
+		default:
+			side := int(float64(min(w, h)) * (0.05 + 0.02*r.Float64()))
+			x := pick(r, []int{w / 30, w - side - w/30})
+			y := pick(r, []int{h / 30, h - side - h/30})
+			o = Overlay{Kind: "sticker", Rect: [4]int{x, y, x + side, y + side}}
+		}
+		t.Overlays = append(t.Overlays, o)
 	}
 	return t
 }
@@ -338,7 +362,7 @@ func newTransform(r *rand.Rand, size int, heavy bool) Transform {
 func (t Transform) apply(src *image.RGBA) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, t.Size[0], t.Size[1]))
 	crop := image.Rect(t.Crop[0], t.Crop[1], t.Crop[2], t.Crop[3])
-	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, crop, xdraw.Src, nil)
+	xdraw.BiLinear.Scale(dst, dst.Bounds(), src, crop, xdraw.Src, nil)
 	cv := canvas{img: dst, w: t.Size[0], h: t.Size[1]}
 	for _, o := range t.Overlays {
 		drawOverlay(cv, o)
@@ -408,3 +432,4 @@ func mix(x uint64) uint64 {
 func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(mix(seed), mix(seed^stream*0x5851f42d4c957f2d)))
 }
+
