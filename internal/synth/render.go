@@ -432,4 +432,3 @@ func mix(x uint64) uint64 {
 func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(mix(seed), mix(seed^stream*0x5851f42d4c957f2d)))
 }
-
