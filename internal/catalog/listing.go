@@ -136,13 +136,22 @@ func LoadListing(doc []byte) (Listing, error) {
 	return parseListing(doc, time.Time{}, false)
 }
 
+// ParseListingFile is ParseListing for a listings file scanned offline:
+// an image's url may also be a path relative to the file, or a file:// URL.
+func ParseListingFile(data []byte, now time.Time) (Listing, error) {
+	return parseListingWith(data, now, &parser{v: new(fault.Invalid), strict: true, localImages: true})
+}
+
 func parseListing(data []byte, now time.Time, strict bool) (Listing, error) {
+	return parseListingWith(data, now, &parser{v: new(fault.Invalid), strict: strict})
+}
+
+func parseListingWith(data []byte, now time.Time, p *parser) (Listing, error) {
 	var l Listing
 	tree, err := decodeObject(data)
 	if err != nil {
 		return l, fault.InvalidField("(json)", "%s", err.Error())
 	}
-	p := &parser{v: new(fault.Invalid), strict: strict}
 	l.ID = p.id(tree, "id")
 	l.SellerID = p.id(tree, "seller_id")
 	l.Title = p.text(tree, "title", "title", maxTitle, true)
@@ -167,7 +176,7 @@ func parseListing(data []byte, now time.Time, strict bool) (Listing, error) {
 		}
 		l.Attributes[k] = v
 	}
-	if strict {
+	if p.strict {
 		if len(l.Attributes) > maxAttributes {
 			p.fail("(attributes)", "has %d fields the contract does not name; at most %d are kept", len(l.Attributes), maxAttributes)
 		}
@@ -178,7 +187,7 @@ func parseListing(data []byte, now time.Time, strict bool) (Listing, error) {
 			}
 		}
 	}
-	if err := p.v.Err(); err != nil && strict {
+	if err := p.v.Err(); err != nil && p.strict {
 		return Listing{}, err
 	}
 	updatedAt := tree["updated_at"]
@@ -236,6 +245,9 @@ func encodeCanonical(v any) ([]byte, error) {
 type parser struct {
 	v      *fault.Invalid
 	strict bool
+	// localImages accepts image references that are file paths or file://
+	// URLs (offline scans of a listings file), besides http(s) URLs.
+	localImages bool
 }
 
 func (p *parser) fail(field, format string, args ...any) { p.v.Add(field, format, args...) }
@@ -290,6 +302,19 @@ func ValidID(s string) bool {
 		}
 	}
 	return true
+}
+
+// imageRef reads an image reference of an offline file: an http(s) URL, a
+// file:// URL or a relative or absolute path.
+func (p *parser) imageRef(m map[string]any, field string) string {
+	s := p.str(m, "url", field, true)
+	if s == "" {
+		return s
+	}
+	if len(s) > maxURL || strings.ContainsRune(s, 0) {
+		p.fail(field, "must be a URL or a file path of at most %d bytes", maxURL)
+	}
+	return s
 }
 
 func (p *parser) url(m map[string]any, key, field string, required bool) string {
@@ -376,7 +401,12 @@ func (p *parser) images(tree map[string]any) []Image {
 			p.fail(f, "must be an object {url, sha256, pdq}")
 			continue
 		}
-		img := Image{URL: p.url(o, "url", f+".url", true)}
+		var img Image
+		if p.localImages {
+			img.URL = p.imageRef(o, f+".url")
+		} else {
+			img.URL = p.url(o, "url", f+".url", true)
+		}
 		img.SHA256 = p.hexHash(o, "sha256", f+".sha256", "a SHA-256")
 		img.PDQ = p.hexHash(o, "pdq", f+".pdq", "a 256-bit PDQ")
 		out = append(out, img)

@@ -29,7 +29,8 @@ type Metrics struct {
 	FireRate float64
 }
 
-func (m *Metrics) add(predicted, actual bool) {
+// Add counts one prediction against its label.
+func (m *Metrics) Add(predicted, actual bool) {
 	switch {
 	case predicted && actual:
 		m.TP++
@@ -42,7 +43,8 @@ func (m *Metrics) add(predicted, actual bool) {
 	}
 }
 
-func (m *Metrics) finish() {
+// Finish computes the rates from the counts.
+func (m *Metrics) Finish() {
 	ratio := func(a, b int) float64 {
 		if b == 0 {
 			return 0
@@ -109,22 +111,22 @@ func Backtest(rules []Rule, threshold int, samples []Sample) (BacktestReport, er
 			if err != nil {
 				rep.Rules[j].Errors++
 			}
-			rep.Rules[j].add(fired, s.Counterfeit)
+			rep.Rules[j].Add(fired, s.Counterfeit)
 			if fired {
 				score += rs.rules[j].Score
 			}
 		}
-		rep.Set.add(max(0, min(100, score)) >= threshold, s.Counterfeit)
+		rep.Set.Add(max(0, min(100, score)) >= threshold, s.Counterfeit)
 	}
 	for i := range rep.Rules {
 		r := &rep.Rules[i]
-		r.finish()
+		r.Finish()
 		if r.FireRate > MaxFireRate {
 			r.TooBroad = true
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("rule %s fires on %.0f%% of listings (more than %.0f%%): review it before it goes live",
 				r.ID, 100*r.FireRate, 100*MaxFireRate))
 		}
 	}
-	rep.Set.finish()
+	rep.Set.Finish()
 	return rep, nil
 }
