@@ -362,7 +362,7 @@ func newTransform(r *rand.Rand, size int, heavy bool) Transform {
 func (t Transform) apply(src *image.RGBA) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, t.Size[0], t.Size[1]))
 	crop := image.Rect(t.Crop[0], t.Crop[1], t.Crop[2], t.Crop[3])
-	xdraw.BiLinear.Scale(dst, dst.Bounds(), src, crop, xdraw.Src, nil)
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, crop, xdraw.Src, nil)
 	cv := canvas{img: dst, w: t.Size[0], h: t.Size[1]}
 	for _, o := range t.Overlays {
 		drawOverlay(cv, o)
