@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -38,4 +39,19 @@ func ParseAPIKey(s string) (keyID, secret string, ok bool) {
 	}
 	keyID, secret, ok = strings.Cut(rest, ".")
 	return keyID, secret, ok && keyID != "" && len(secret) >= 32
+}
+
+// CSRFToken is the anti-forgery token of a browser session: an HMAC of the
+// session (keyed with the server secret), echoed by the browser in a header
+// (API) or a hidden form field (web pages). It needs no storage and changes
+// with every session.
+func CSRFToken(secret []byte, sessionToken string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("csrf\x00" + HashToken(sessionToken)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ValidCSRF reports whether token is the CSRF token of the session.
+func ValidCSRF(secret []byte, sessionToken, token string) bool {
+	return token != "" && hmac.Equal([]byte(token), []byte(CSRFToken(secret, sessionToken)))
 }

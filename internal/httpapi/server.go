@@ -8,7 +8,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -235,19 +234,11 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, bool, error) {
 }
 
 // CSRFToken is the token a browser must echo for a session.
-func (s *Server) CSRFToken(sessionToken string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("csrf\x00" + auth.HashToken(sessionToken)))
-	return hex.EncodeToString(m.Sum(nil))
-}
+func (s *Server) CSRFToken(sessionToken string) string { return auth.CSRFToken(s.secret, sessionToken) }
 
 func (s *Server) validCSRF(r *http.Request) bool {
 	c, err := r.Cookie(SessionCookie)
-	if err != nil {
-		return false
-	}
-	got := r.Header.Get(CSRFHeader)
-	return got != "" && hmac.Equal([]byte(got), []byte(s.CSRFToken(c.Value)))
+	return err == nil && auth.ValidCSRF(s.secret, c.Value, r.Header.Get(CSRFHeader))
 }
 
 // idempotent runs a POST at most once per (caller, key): a replay with the
