@@ -206,7 +206,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", m.API)
-	mux.Handle("GET /public/", web.New(m.App, m.Log))
+	pages := web.New(m.App, m.Log, []byte(secret))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -218,10 +218,7 @@ func (m *Main) Run(ctx context.Context) error {
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "dajia is running. API: /api/v1 (OpenAPI at /api/v1/openapi.json); public register: /public/register; health: /healthz, /readyz; metrics: /metrics\n")
-	})
+	mux.Handle("/", pages) // the web interface: everything that is not the API or operations
 
 	// Background work: the scheduler fires legal deadlines (overdue ones at
 	// once, after downtime), the dispatcher delivers the outbox to webhooks.

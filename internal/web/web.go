@@ -1,53 +1,102 @@
-// Package web is dajia's server-rendered web interface. So far it holds the
-// public pages: the ECL Art. 44 register of notices, declarations and
-// outcomes. Pages are html/template files embedded in the binary, in
-// Simplified Chinese and English, with no JavaScript and no external assets.
+// Package web is dajia's server-rendered web interface: html/template pages
+// embedded in the binary, in Simplified Chinese and English (chosen from
+// Accept-Language, switchable and remembered in a cookie), working without
+// JavaScript, with no external assets. Pages call one app service each and
+// render typed page structs; the authorization policy decides what each
+// user sees, exactly as for the JSON API.
 package web
 
 import (
 	"embed"
+	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
-	"time"
 
 	"github.com/dajia-project/dajia/internal/app"
-	"github.com/dajia-project/dajia/internal/store"
+	"github.com/dajia-project/dajia/internal/auth"
+	"github.com/dajia-project/dajia/internal/fault"
 )
 
 //go:embed templates/*.html
-var templates embed.FS
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Cookie names.
+const (
+	sessionCookie = "dajia_session" // shared with the JSON API
+	langCookie    = "dajia_lang"
+)
 
 // Server serves the web pages.
 type Server struct {
-	app  *app.App
-	log  *slog.Logger
-	tmpl *template.Template
-	mux  *http.ServeMux
+	app    *app.App
+	log    *slog.Logger
+	secret []byte
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
+	cop    *http.CrossOriginProtection
 }
 
-// New returns the web interface.
-func New(a *app.App, log *slog.Logger) *Server {
-	s := &Server{app: a, log: log, mux: http.NewServeMux()}
-	s.tmpl = template.Must(template.New("").Funcs(template.FuncMap{"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }}).
-		ParseFS(templates, "templates/*.html"))
+// New returns the web interface; secret keys the CSRF tokens (the same as
+// the API's).
+func New(a *app.App, log *slog.Logger, secret []byte) *Server {
+	s := &Server{app: a, log: log, secret: secret, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(), pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{"t": translate, "date": formatDate}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		s.pages[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /lang", s.switchLang)
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.Handle("POST /logout", s.user(s.logout))
 	s.mux.HandleFunc("GET /public/register", s.register)
+	s.mux.Handle("GET /{$}", s.user(s.home))
+	s.mux.Handle("GET /rights", s.user(s.rights))
+	s.mux.Handle("GET /items", s.user(s.items))
+	s.mux.Handle("GET /items/{id}", s.user(s.item))
+	s.mux.Handle("GET /review", s.user(s.review))
 	return s
+}
+
+// Routes lists the web routes (for the tests that every page renders).
+func (s *Server) Routes() []string {
+	return []string{"/", "/rights", "/items", "/review", "/public/register", "/login"}
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "same-origin")
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
 	s.mux.ServeHTTP(w, r)
 }
 
-// lang picks zh or en from ?lang= or Accept-Language (Chinese first).
+// lang picks zh or en: ?lang=, then the remembered choice, then
+// Accept-Language; Chinese by default.
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "zh" || l == "en" {
 		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "zh" || c.Value == "en") {
+		return c.Value
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
@@ -61,38 +110,123 @@ func lang(r *http.Request) string {
 	return "zh"
 }
 
-// registerPage is the data of the register page.
-type registerPage struct {
-	Lang    string
-	T       map[string]string
-	Entries []app.RegisterEntry
-	Next    string
-}
-
-var registerText = map[string]map[string]string{
-	"en": {"title": "Register of notices and outcomes", "intro": "Published under Article 44 of the E-Commerce Law of the PRC: notices received, sellers' declarations and the measures taken. Natural persons are masked.",
-		"when": "When", "kind": "Entry", "listing": "Listing", "notifier": "Notifier", "right": "Right", "result": "Result", "empty": "Nothing has been published yet.",
-		"next": "Older entries", "notice": "notice", "declaration": "declaration", "result_kind": "result", "other": "中文"},
-	"zh": {"title": "投诉、声明及处理结果公示", "intro": "依据《中华人民共和国电子商务法》第四十四条公示收到的知识产权侵权通知、卖家的不侵权声明及处理结果。自然人信息已作隐去处理。",
-		"when": "时间", "kind": "类别", "listing": "商品", "notifier": "通知人", "right": "权利", "result": "处理结果", "empty": "暂无公示信息。",
-		"next": "更早的记录", "notice": "通知", "declaration": "声明", "result_kind": "处理结果", "other": "English"},
-}
-
-func (s *Server) register(w http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	p := store.Page{After: r.URL.Query().Get("cursor"), Limit: 50}
-	if len(p.After) > 100 {
-		http.Error(w, "bad cursor", http.StatusBadRequest)
-		return
+// localPath keeps a redirect target on this site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\\\") {
+		return "/"
 	}
-	entries, next, err := s.app.PublicRegister(r.Context(), p)
-	if err != nil {
-		s.log.Error("register page", "err", err)
+	return p
+}
+
+func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
+	to := r.URL.Query().Get("to")
+	if to != "zh" && to != "en" {
+		to = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600, Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// base is what every page's layout needs.
+type base struct {
+	Lang    string
+	Title   string
+	Path    string
+	CSRF    string
+	User     string
+	Role     auth.Role
+	Reviewer bool // sees the review queue
+}
+
+// page is implemented by every page struct.
+type page interface{ layout() *base }
+
+func (b *base) layout() *base { return b }
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	b := p.layout()
+	b.Path = r.URL.Path
+	if b.Lang == "" {
+		b.Lang = lang(r)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.tmpl.ExecuteTemplate(w, "register.html", registerPage{Lang: l, T: registerText[l], Entries: entries, Next: next}); err != nil {
-		s.log.Error("render register", "err", err)
+	w.WriteHeader(status)
+	if err := t.Execute(w, p); err != nil {
+		s.log.Error("render", "page", name, "err", err)
+	}
+}
+
+// session is the signed-in user of a request.
+type session struct {
+	token     string
+	principal auth.Principal
+	user      auth.User
+}
+
+type userHandler func(w http.ResponseWriter, r *http.Request, sess session) error
+
+// user requires a session (redirecting to the login page and back) and CSRF
+// protection on state-changing requests, and renders errors as pages.
+func (s *Server) user(h userHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		var sess session
+		if err == nil && c.Value != "" {
+			sess.token = c.Value
+			sess.principal, sess.user, err = s.app.SessionPrincipal(r.Context(), c.Value)
+		}
+		if err != nil || sess.token == "" {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if s.cop.Check(r) != nil || !auth.ValidCSRF(s.secret, sess.token, r.PostFormValue("csrf")) {
+				s.errorPage(w, r, http.StatusForbidden, "error.csrf")
+				return
+			}
+		}
+		if err := h(w, r, sess); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (sess session) base(r *http.Request, s *Server, titleKey string) base {
+	l := lang(r)
+	return base{Lang: l, Title: translate(l, titleKey), CSRF: auth.CSRFToken(s.secret, sess.token), User: sess.user.Name,
+		Role: sess.principal.Role, Reviewer: sess.principal.Platform() && sess.principal.Is(auth.RoleAdmin, auth.RoleReviewer)}
+}
+
+// errorPage is the page for an error chosen on purpose.
+type errorPage struct {
+	base
+	Message string
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string, pairs ...any) {
+	l := lang(r)
+	s.render(w, r, status, "error.html", &errorPage{base: base{Lang: l, Title: translate(l, "error.title")}, Message: translate(l, key, pairs...)})
+}
+
+// fail shows an error: not-found and forbidden as such, anything else as
+// an internal error with an id the operator can find in the log.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, "error.notfound")
+	case errors.Is(err, fault.ErrForbidden):
+		s.errorPage(w, r, http.StatusForbidden, "error.forbidden")
+	case errors.Is(err, fault.ErrUnauthenticated):
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	default:
+		id := requestID()
+		s.log.Error("web page", "request_id", id, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal", "id", id)
 	}
 }

@@ -3,36 +3,259 @@ package web
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dajia-project/dajia/internal/app"
+	"github.com/dajia-project/dajia/internal/auth"
+	"github.com/dajia-project/dajia/internal/registry"
 	"github.com/dajia-project/dajia/internal/store/storetest"
 )
 
-func TestRegisterPageBothLanguages(t *testing.T) {
+var ctx = context.Background()
+
+// TestCatalogues checks that both languages have the same keys, that no
+// message is empty, and that every key the templates and the code use
+// exists.
+func TestCatalogues(t *testing.T) {
+	cats := catalogs()
+	for _, l := range Languages {
+		for k, v := range cats[l] {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%s: %s is empty", l, k)
+			}
+			for _, other := range Languages {
+				if _, ok := cats[other][k]; !ok {
+					t.Errorf("key %s is in %s but missing in %s", k, l, other)
+				}
+			}
+		}
+	}
+	used := map[string]bool{}
+	re := regexp.MustCompile(`t (?:\.|\$\.)Lang "([a-z0-9_.]+)"`)
+	files, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, f := range files {
+		b, _ := templateFS.ReadFile(f)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	for _, f := range []string{"web.go", "pages.go"} {
+		b, _ := readSource(f)
+		for _, m := range regexp.MustCompile(`"((?:home|login|rights|items|item|review|register|error|common|nav|app)\.[a-z0-9_.]+)"`).FindAllStringSubmatch(b, -1) {
+			if !strings.HasSuffix(m[1], ".html") { // template names, not keys
+				used[m[1]] = true
+			}
+		}
+	}
+	if len(used) < 30 {
+		t.Fatalf("found only %d keys in use; the scan is broken", len(used))
+	}
+	for k := range used {
+		for _, l := range Languages {
+			if _, ok := cats[l][k]; !ok {
+				t.Errorf("key %s is used but missing in %s", k, l)
+			}
+		}
+	}
+}
+
+// fixture starts the web interface over a fresh database with a platform
+// reviewer and a verified rights holder with a right.
+type fixture struct {
+	srv   *httptest.Server
+	users map[string]string // name → e-mail
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
 	db, _ := storetest.Open(t, storetest.Engines()[0])
-	s := New(app.New(db, nil, app.Options{}), slog.New(slog.DiscardHandler))
-	for _, tt := range []struct {
-		accept, query, want, lang string
-	}{
-		{"zh-CN,zh;q=0.9", "", "投诉、声明及处理结果公示", "zh-CN"},
-		{"en-GB,en;q=0.8", "", "Register of notices and outcomes", "en"},
-		{"zh-CN", "?lang=en", "Register of notices and outcomes", "en"},
-	} {
-		req := httptest.NewRequestWithContext(context.Background(), "GET", "/public/register"+tt.query, nil)
-		req.Header.Set("Accept-Language", tt.accept)
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		body, _ := io.ReadAll(rec.Body)
-		if rec.Code != http.StatusOK || !strings.Contains(string(body), tt.want) || !strings.Contains(string(body), `lang="`+tt.lang+`"`) {
-			t.Errorf("%s%s: got %d %.200s", tt.accept, tt.query, rec.Code, body)
+	a := app.New(db, nil, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
+	platform, err := a.EnsurePlatform(ctx, "Platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := auth.System
+	sys.OrgID = platform.ID
+	f := &fixture{users: map[string]string{}}
+	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleReviewer, auth.RoleInvestigator} {
+		if _, err := a.CreateUser(ctx, sys, app.NewUserInput{OrgID: platform.ID, Email: string(r) + "@p.example", Password: "password-123", Role: r}); err != nil {
+			t.Fatal(err)
 		}
-		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
-			t.Errorf("CSP: %q", csp)
+		f.users[string(r)] = string(r) + "@p.example"
+	}
+	if _, _, err := a.Register(ctx, app.Registration{Kind: registry.KindRightsHolder, Details: registry.OrgDetails{LegalName: "Brand Ltd.", Country: "CN",
+		RegistrationNumber: "REG-1", Address: "1 Road", Contact: registry.Contact{Name: "Desk", Email: "desk@brand.example"}},
+		Owner: app.NewUserInput{Email: "owner@brand.example", Password: "password-123"}}); err != nil {
+		t.Fatal(err)
+	}
+	f.users["owner"] = "owner@brand.example"
+	f.srv = httptest.NewServer(New(a, slog.New(slog.DiscardHandler), []byte("secret")))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// client logs in through the login form. Secure cookies are sent by Go's
+// jar to http://127.0.0.1 only if the jar sees https, so the cookie is
+// carried by hand.
+type client struct {
+	t       *testing.T
+	base    string
+	session string
+}
+
+func (f *fixture) login(t *testing.T, who string) *client {
+	t.Helper()
+	c := &client{t: t, base: f.srv.URL}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {f.users[who]}, "password": {"password-123"}, "next": {"/items"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+				t.Errorf("session cookie flags: %+v", ck)
+			}
+			c.session = ck.Value
 		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/items" || c.session == "" {
+		t.Fatalf("login %s: %d %s", who, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c
+}
+
+func (c *client) get(path, lang string) (int, string, http.Header) {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.base+path, nil)
+	req.Header.Set("Accept-Language", lang)
+	if c.session != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.session})
+	}
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+var missingKey = regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
+
+// TestEveryPageRendersInBothLanguages renders every page for every role in
+// Chinese and English and looks for untranslated keys.
+func TestEveryPageRendersInBothLanguages(t *testing.T) {
+	f := newFixture(t)
+	s := New(nil, nil, nil)
+	for _, who := range []string{"admin", "reviewer", "investigator", "owner", ""} {
+		var c *client
+		if who != "" {
+			c = f.login(t, who)
+		} else {
+			c = &client{t: t, base: f.srv.URL}
+		}
+		for _, path := range s.Routes() {
+			for _, lang := range []string{"zh-CN", "en-US"} {
+				status, body, h := c.get(path, lang)
+				if who == "" && path != "/public/register" && path != "/login" {
+					if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
+						t.Errorf("anonymous %s: got %d %s, want a redirect to the login page and back", path, status, h.Get("Location"))
+					}
+					continue
+				}
+				if path == "/review" && (who == "owner" || who == "investigator") {
+					if status != http.StatusForbidden {
+						t.Errorf("owner on the review queue: got %d, want 403", status)
+					}
+					continue
+				}
+				if status != http.StatusOK {
+					t.Errorf("%s %s %s: got %d", who, path, lang, status)
+					continue
+				}
+				wantLang := `lang="en"`
+				if strings.HasPrefix(lang, "zh") {
+					wantLang = `lang="zh-CN"`
+				}
+				if !strings.Contains(body, wantLang) || !strings.Contains(body, "<main") || !strings.Contains(body, "<title>") {
+					t.Errorf("%s %s %s: no %s, landmark or title", who, path, lang, wantLang)
+				}
+				if m := missingKey.FindString(body); m != "" {
+					t.Errorf("%s %s %s: untranslated %s", who, path, lang, m)
+				}
+				if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
+					t.Errorf("%s: CSP %q", path, csp)
+				}
+			}
+		}
+	}
+}
+
+// TestFormsNeedCSRF posts every state-changing form without a valid token.
+func TestFormsNeedCSRF(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(t, "reviewer")
+	post := func(path string, form url.Values, cross bool) int {
+		req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.session})
+		if cross {
+			req.Header.Set("Origin", "https://evil.example")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+		}
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	forms := []string{"/logout"}
+	for _, path := range forms {
+		if got := post(path, url.Values{}, false); got != http.StatusForbidden {
+			t.Errorf("%s without a token: got %d, want 403", path, got)
+		}
+		if got := post(path, url.Values{"csrf": {strings.Repeat("0", 64)}}, false); got != http.StatusForbidden {
+			t.Errorf("%s with a wrong token: got %d, want 403", path, got)
+		}
+		if got := post(path, url.Values{"csrf": {auth.CSRFToken([]byte("secret"), c.session)}}, true); got != http.StatusForbidden {
+			t.Errorf("%s cross-site with a good token: got %d, want 403", path, got)
+		}
+	}
+	if got := post("/login", url.Values{"email": {"reviewer@p.example"}, "password": {"password-123"}}, true); got != http.StatusForbidden {
+		t.Errorf("cross-site login: got %d, want 403", got)
+	}
+	// With the token the form works: logout ends the session.
+	if got := post("/logout", url.Values{"csrf": {auth.CSRFToken([]byte("secret"), c.session)}}, false); got != http.StatusSeeOther {
+		t.Errorf("logout with the token: got %d, want 303", got)
+	}
+	if status, _, _ := c.get("/items", "en"); status != http.StatusSeeOther {
+		t.Errorf("after logout: got %d, want a redirect to log in", status)
+	}
+	_ = slices.Contains[[]string]
+	_ = cookiejar.New
+}
+
+func TestLoginKeepsWhatWasTyped(t *testing.T) {
+	f := newFixture(t)
+	resp, err := http.PostForm(f.srv.URL+"/login", url.Values{"email": {"reviewer@p.example"}, "password": {"wrong-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), `value="reviewer@p.example"`) || !strings.Contains(string(b), `role="alert"`) {
+		t.Errorf("failed login: %d %.300s", resp.StatusCode, b)
 	}
 }
