@@ -129,10 +129,10 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 
 // base is what every page's layout needs.
 type base struct {
-	Lang    string
-	Title   string
-	Path    string
-	CSRF    string
+	Lang     string
+	Title    string
+	Path     string
+	CSRF     string
 	User     string
 	Role     auth.Role
 	Reviewer bool // sees the review queue
