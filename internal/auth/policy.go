@@ -58,6 +58,16 @@ const (
 	ItemAct     Action = "item.act"
 	AuditRead   Action = "audit.read"
 	AuditVerify Action = "audit.verify"
+	// LeadRead reads a detection lead; LeadList lists them (staff: the
+	// triage queue; a rights holder: the leads sent to it).
+	LeadRead Action = "lead.read"
+	LeadList Action = "lead.list"
+	// LeadTriage confirms or dismisses a lead, or sends it to the brand
+	// (platform investigators).
+	LeadTriage Action = "lead.triage"
+	// LeadBrandAnswer is the rights holder's confirmation or rejection of a
+	// lead sent to it; Resource.Acting names the organisation asked.
+	LeadBrandAnswer Action = "lead.brand_answer"
 )
 
 // Kind of a resource, for visibility rules.
@@ -76,6 +86,7 @@ const (
 	KindSeller        Kind = "seller"
 	KindNotice        Kind = "notice"
 	KindItem          Kind = "item"
+	KindLead          Kind = "lead"
 )
 
 // Resource is what an action is done to. OrgID owns it; Parties are other
@@ -121,6 +132,7 @@ var staffSees = map[Kind][]Role{
 	KindSeller:        {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison, RoleIntegration},
 	KindNotice:        {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
 	KindItem:          {RoleAdmin, RoleReviewer, RoleInvestigator, RoleLiaison},
+	KindLead:          {RoleAdmin, RoleReviewer, RoleInvestigator},
 }
 
 func sees(p Principal, r Resource) bool {
@@ -199,13 +211,22 @@ func may(p Principal, a Action, r Resource) bool {
 		return p.Platform() && p.Is(RoleAdmin, RoleReviewer)
 	case ItemAct:
 		return !p.Platform() && p.Is(RoleOwner, RoleMember) && slices.Contains(r.Acting, p.OrgID)
+	case LeadRead:
+		return true
+	case LeadList:
+		return p.Platform() && slices.Contains(staffSees[KindLead], p.Role) || p.OrgKind == registry.KindRightsHolder
+	case LeadTriage:
+		return p.Platform() && p.Is(RoleAdmin, RoleInvestigator)
+	case LeadBrandAnswer:
+		return !p.Platform() && p.OrgKind == registry.KindRightsHolder && p.Is(RoleOwner, RoleMember) && slices.Contains(r.Acting, p.OrgID)
 	}
 	return false
 }
 
 func writes(a Action) bool {
 	switch a {
-	case ActionsRead, ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify:
+	case ActionsRead, ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify,
+		LeadRead, LeadList:
 		return false
 	}
 	return true
