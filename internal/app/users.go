@@ -92,17 +92,8 @@ func (a *App) CreateUser(ctx context.Context, p auth.Principal, in NewUserInput)
 	var u auth.User
 	now := a.Now()
 	err := a.db.Tx(ctx, func(tx *store.Tx) error {
-		if in.OrgID == "" {
-			in.OrgID = p.OrgID
-		}
-		org, err := tx.Org(ctx, in.OrgID)
+		org, err := targetOrg(ctx, tx, p, in.OrgID, auth.UserCreate, auth.KindUser, in.Role)
 		if err != nil {
-			if errors.Is(err, fault.ErrNotFound) {
-				return fault.InvalidField("org_id", "no organisation %s", in.OrgID)
-			}
-			return err
-		}
-		if err := auth.Check(p, auth.UserCreate, auth.Resource{Kind: auth.KindUser, OrgID: org.ID, TargetRole: in.Role}); err != nil {
 			return err
 		}
 		u, err = auth.NewUser(id.New("usr", now), org, in.Email, in.Name, in.Password, in.Role, a.password, now)
@@ -169,6 +160,23 @@ func (a *App) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 	return a.db.UserByEmail(ctx, email)
 }
 
+// targetOrg resolves the organisation a new user or key belongs to (the
+// principal's own when orgID is empty) and checks the principal may act on it.
+// An unknown organisation is a field error, since the caller named it.
+func targetOrg(ctx context.Context, tx *store.Tx, p auth.Principal, orgID string, action auth.Action, kind auth.Kind, role auth.Role) (registry.Organisation, error) {
+	if orgID == "" {
+		orgID = p.OrgID
+	}
+	org, err := tx.Org(ctx, orgID)
+	if err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return org, fault.InvalidField("org_id", "no organisation %s", orgID)
+		}
+		return org, err
+	}
+	return org, auth.Check(p, action, auth.Resource{Kind: kind, OrgID: org.ID, TargetRole: role})
+}
+
 // NewKeyInput is an API key to issue.
 type NewKeyInput struct {
 	OrgID string
@@ -183,17 +191,8 @@ func (a *App) CreateAPIKey(ctx context.Context, p auth.Principal, in NewKeyInput
 	var secret string
 	now := a.Now()
 	err := a.db.Tx(ctx, func(tx *store.Tx) error {
-		if in.OrgID == "" {
-			in.OrgID = p.OrgID
-		}
-		org, err := tx.Org(ctx, in.OrgID)
+		org, err := targetOrg(ctx, tx, p, in.OrgID, auth.KeyCreate, auth.KindKey, in.Role)
 		if err != nil {
-			if errors.Is(err, fault.ErrNotFound) {
-				return fault.InvalidField("org_id", "no organisation %s", in.OrgID)
-			}
-			return err
-		}
-		if err := auth.Check(p, auth.KeyCreate, auth.Resource{Kind: auth.KindKey, OrgID: org.ID, TargetRole: in.Role}); err != nil {
 			return err
 		}
 		v := new(fault.Invalid)

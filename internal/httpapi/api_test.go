@@ -147,26 +147,6 @@ func equalCounts(a, b map[string]int) bool {
 	return true
 }
 
-func (w *world) requestWith(id *identity, method, path string, body any, header map[string]string) (int, []byte) {
-	if header == nil {
-		return w.request(id, method, path, body)
-	}
-	req, _ := http.NewRequest(method, w.srv.URL+path, bytes.NewReader(body.([]byte)))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: id.session})
-	req.Header.Set(CSRFHeader, w.api.CSRFToken(id.session))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
-	return resp.StatusCode, buf.Bytes()
-}
-
 func TestIdempotencyKey(t *testing.T) {
 	w := newWorld(t, storetest.Engines()[0])
 	id := w.ids["aOwner"]

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -12,18 +10,7 @@ import (
 
 func (w *world) postCSV(id *identity, query, body string) (int, []byte) {
 	w.t.Helper()
-	req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/notices?"+query, strings.NewReader(body))
-	req.Header.Set("Content-Type", "text/csv")
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: id.session})
-	req.Header.Set(CSRFHeader, w.api.CSRFToken(id.session))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
-	return resp.StatusCode, buf.Bytes()
+	return w.requestWith(id, "POST", "/api/v1/notices?"+query, []byte(body), map[string]string{"Content-Type": "text/csv"})
 }
 
 func TestBulkCSVNotice(t *testing.T) {

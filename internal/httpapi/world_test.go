@@ -211,6 +211,13 @@ func (w *world) build() {
 // request sends a request as id; body is JSON unless it is a *multipart body.
 func (w *world) request(id *identity, method, path string, body any) (int, []byte) {
 	w.t.Helper()
+	return w.requestWith(id, method, path, body, nil)
+}
+
+// requestWith is request with extra headers, which override the defaults
+// (so a []byte body can be sent as text/csv, or with an Idempotency-Key).
+func (w *world) requestWith(id *identity, method, path string, body any, header map[string]string) (int, []byte) {
+	w.t.Helper()
 	var rd io.Reader
 	ct := ""
 	switch b := body.(type) {
@@ -233,6 +240,9 @@ func (w *world) request(id *identity, method, path string, body any) (int, []byt
 	}
 	if id.key != "" {
 		req.Header.Set("Authorization", "Bearer "+id.key)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
