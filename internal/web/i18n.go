@@ -4,6 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -15,20 +17,39 @@ var locales embed.FS
 // Languages are the languages of the interface; the first is the default.
 var Languages = []string{"zh", "en"}
 
-// catalogs loads the message catalogues (a broken catalogue is a build
-// defect caught by the tests).
+// catalogs loads the message catalogues: locales/<lang>.json for the
+// core pages and locales/<area>.<lang>.json for each area. A broken
+// catalogue, or a key defined twice, is a build defect caught by the tests.
 var catalogs = sync.OnceValue(func() map[string]map[string]string {
 	out := map[string]map[string]string{}
+	files, err := fs.Glob(locales, "locales/*.json")
+	if err != nil {
+		panic(err)
+	}
 	for _, l := range Languages {
-		b, err := locales.ReadFile("locales/" + l + ".json")
+		out[l] = map[string]string{}
+	}
+	for _, f := range files {
+		parts := strings.Split(strings.TrimSuffix(path.Base(f), ".json"), ".")
+		l := parts[len(parts)-1]
+		m, ok := out[l]
+		if !ok {
+			panic(fmt.Sprintf("catalogue %s: language %q is not one of %v", f, l, Languages))
+		}
+		b, err := locales.ReadFile(f)
 		if err != nil {
 			panic(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("locale %s: %v", l, err))
+		var add map[string]string
+		if err := json.Unmarshal(b, &add); err != nil {
+			panic(fmt.Sprintf("catalogue %s: %v", f, err))
 		}
-		out[l] = m
+		for k, v := range add {
+			if _, dup := m[k]; dup {
+				panic(fmt.Sprintf("catalogue %s: key %s is defined twice", f, k))
+			}
+			m[k] = v
+		}
 	}
 	return out
 })

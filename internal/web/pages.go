@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -12,6 +13,23 @@ import (
 	"github.com/dajia-project/dajia/internal/fault"
 	"github.com/dajia-project/dajia/internal/store"
 )
+
+// Pager is the link to the next page of a list. Lists page by cursor and
+// keep every other URL parameter (filters, sort), so views can be
+// bookmarked.
+type Pager struct {
+	Lang  string
+	Next  string
+	Query template.URL
+}
+
+// pagerFor builds the pager of a request whose list continues at next.
+func pagerFor(r *http.Request, next string) Pager {
+	q := r.URL.Query()
+	q.Del("cursor")
+	q.Del("lang")
+	return Pager{Lang: lang(r), Next: next, Query: template.URL(q.Encode())}
+}
 
 func requestID() string {
 	b := make([]byte, 8)
@@ -110,7 +128,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess session) erro
 type rightsPage struct {
 	base
 	Rights []app.RightView
-	Next   string
+	Pager  Pager
 }
 
 func (s *Server) rights(w http.ResponseWriter, r *http.Request, sess session) error {
@@ -118,14 +136,14 @@ func (s *Server) rights(w http.ResponseWriter, r *http.Request, sess session) er
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "rights.html", &rightsPage{base: sess.base(r, s, "rights.title"), Rights: rights, Next: next})
+	s.render(w, r, http.StatusOK, "rights.html", &rightsPage{base: sess.base(r, s, "rights.title"), Rights: rights, Pager: pagerFor(r, next)})
 	return nil
 }
 
 type itemsPage struct {
 	base
 	Items []app.ItemSummary
-	Next  string
+	Pager Pager
 	State string
 }
 
@@ -136,7 +154,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request, sess session) err
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "items.html", &itemsPage{base: sess.base(r, s, "items.title"), Items: items, Next: next, State: q.Get("state")})
+	s.render(w, r, http.StatusOK, "items.html", &itemsPage{base: sess.base(r, s, "items.title"), Items: items, Pager: pagerFor(r, next), State: q.Get("state")})
 	return nil
 }
 
@@ -173,7 +191,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request, sess session) er
 type registerPage struct {
 	base
 	Entries []app.RegisterEntry
-	Next    string
+	Pager   Pager
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
@@ -188,5 +206,5 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := lang(r)
-	s.render(w, r, http.StatusOK, "register.html", &registerPage{base: base{Lang: l, Title: translate(l, "register.title")}, Entries: entries, Next: next})
+	s.render(w, r, http.StatusOK, "register.html", &registerPage{base: base{Lang: l, Title: translate(l, "register.title")}, Entries: entries, Pager: pagerFor(r, next)})
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/dajia-project/dajia/internal/fault"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/parts/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -57,7 +57,7 @@ func New(a *app.App, log *slog.Logger, secret []byte) *Server {
 		if base == "layout.html" {
 			continue
 		}
-		s.pages[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		s.pages[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html", n))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -71,12 +71,92 @@ func New(a *app.App, log *slog.Logger, secret []byte) *Server {
 	s.mux.Handle("GET /items", s.user(s.items))
 	s.mux.Handle("GET /items/{id}", s.user(s.item))
 	s.mux.Handle("GET /review", s.user(s.review))
+	for _, a := range areas {
+		a.routes(s)
+	}
 	return s
 }
 
-// Routes lists the web routes (for the tests that every page renders).
-func (s *Server) Routes() []string {
-	return []string{"/", "/rights", "/items", "/review", "/public/register", "/login"}
+// An area is one portal's part of the interface (seller, reviewer, admin…),
+// kept in its own file with its own templates and catalogue
+// (locales/<area>.<lang>.json) and added to the server by registerArea in
+// that file's init. Areas list their pages and forms so that the tests
+// render every page in both languages and post every form without a CSRF
+// token.
+type area struct {
+	name   string
+	routes func(*Server)
+	pages  []pageRoute // GET pages without path parameters
+	forms  []string    // POST paths of state-changing forms
+	nav    []navLink   // links in the main navigation
+}
+
+// pageRoute is a page and the fixture users (see web_test.go) who may see
+// it; everyone else signed in gets 403 or 404.
+type pageRoute struct {
+	Path  string
+	Users []string
+}
+
+// navLink is an entry of the main navigation, shown to whom show says.
+type navLink struct {
+	Href string
+	Key  string
+	show func(auth.Principal) bool
+}
+
+var areas []area
+
+func registerArea(a area) { areas = append(areas, a) }
+
+// coreNav is the navigation of the core pages.
+var coreNav = []navLink{
+	{Href: "/", Key: "nav.home", show: signedIn},
+	{Href: "/rights", Key: "nav.rights", show: signedIn},
+	{Href: "/items", Key: "nav.items", show: signedIn},
+	{Href: "/review", Key: "nav.review", show: reviewer},
+}
+
+func signedIn(auth.Principal) bool { return true }
+func reviewer(p auth.Principal) bool {
+	return p.Platform() && p.Is(auth.RoleAdmin, auth.RoleReviewer)
+}
+
+// navFor is the navigation a principal sees.
+func navFor(p auth.Principal) []navLink {
+	var out []navLink
+	for _, l := range coreNav {
+		if l.show(p) {
+			out = append(out, l)
+		}
+	}
+	for _, a := range areas {
+		for _, l := range a.nav {
+			if l.show(p) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// Routes lists the pages without path parameters and who may see each
+// (for the tests that every page renders in both languages).
+func (s *Server) Routes() []pageRoute {
+	out := []pageRoute{{"/", nil}, {"/rights", nil}, {"/items", nil}, {"/review", []string{"admin", "reviewer"}}, {"/public/register", nil}, {"/login", nil}}
+	for _, a := range areas {
+		out = append(out, a.pages...)
+	}
+	return out
+}
+
+// Forms lists the state-changing forms (for the CSRF tests).
+func (s *Server) Forms() []string {
+	out := []string{"/logout"}
+	for _, a := range areas {
+		out = append(out, a.forms...)
+	}
+	return out
 }
 
 // ServeHTTP implements http.Handler.
@@ -136,6 +216,7 @@ type base struct {
 	User     string
 	Role     auth.Role
 	Reviewer bool // sees the review queue
+	Nav      []navLink
 }
 
 // page is implemented by every page struct.
@@ -200,7 +281,7 @@ func (s *Server) user(h userHandler) http.Handler {
 func (sess session) base(r *http.Request, s *Server, titleKey string) base {
 	l := lang(r)
 	return base{Lang: l, Title: translate(l, titleKey), CSRF: auth.CSRFToken(s.secret, sess.token), User: sess.user.Name,
-		Role: sess.principal.Role, Reviewer: sess.principal.Platform() && sess.principal.Is(auth.RoleAdmin, auth.RoleReviewer)}
+		Role: sess.principal.Role, Reviewer: reviewer(sess.principal), Nav: navFor(sess.principal)}
 }
 
 // errorPage is the page for an error chosen on purpose.
