@@ -347,14 +347,14 @@ func label(rec *store.LeadRecord, counterfeit bool, source string, now time.Time
 // the listing is removed with a statement of reasons where the profile asks
 // for one — all in one transaction with the lead and the audit entries.
 func (a *App) ConfirmLead(ctx context.Context, p auth.Principal, leadID, reason string) (Lead, error) {
-	if strings.TrimSpace(reason) == "" {
-		return Lead{}, fault.InvalidField("reason", "give the reason for the removal; it goes into the statement of reasons")
-	}
 	return a.leadStep(ctx, p, leadID, auth.LeadTriage, "lead.confirm", reason, []LeadState{LeadOpen, LeadSentToBrand}, a.confirmStepper(ctx, p, reason))
 }
 
 func (a *App) confirmStepper(ctx context.Context, p auth.Principal, reason string) leadStepper {
 	return func(tx *store.Tx, rec *store.LeadRecord, now time.Time) error {
+		if strings.TrimSpace(reason) == "" {
+			return fault.InvalidField("reason", "give the reason for the removal; it goes into the statement of reasons")
+		}
 		filing := Filing{Kind: "decision", OrgID: p.OrgID, Actor: p.ActorID(), At: now, Text: reason,
 			Fields: map[string]string{"outcome": string(notice.OutcomeAction), "lead_id": rec.ID}}
 		decision := &notice.Decided{Outcome: notice.OutcomeAction, Reason: reason, ReviewerID: p.ActorID()}
@@ -371,14 +371,14 @@ func (a *App) confirmStepper(ctx context.Context, p auth.Principal, reason strin
 
 // DismissLead dismisses a lead: the listing is labelled genuine.
 func (a *App) DismissLead(ctx context.Context, p auth.Principal, leadID, reason string) (Lead, error) {
-	if strings.TrimSpace(reason) == "" {
-		return Lead{}, fault.InvalidField("reason", "say why the listing is not a counterfeit")
-	}
 	return a.leadStep(ctx, p, leadID, auth.LeadTriage, "lead.dismiss", reason, []LeadState{LeadOpen, LeadSentToBrand}, dismissStepper(p, reason))
 }
 
 func dismissStepper(p auth.Principal, reason string) leadStepper {
 	return func(_ *store.Tx, rec *store.LeadRecord, now time.Time) error {
+		if strings.TrimSpace(reason) == "" {
+			return fault.InvalidField("reason", "say why the listing is not a counterfeit")
+		}
 		rec.State, rec.DecidedBy, rec.DecidedAt, rec.Reason = string(LeadDismissed), p.ActorID(), now, reason
 		label(rec, false, LabelReviewer, now)
 		return nil

@@ -191,6 +191,23 @@ func authzCases() []authzCase {
 		{"GET", "/api/v1/accuracy", func(w *world) string { return "/api/v1/accuracy?org_id=" + w.orgA.ID }, nil, expect(hidden, staffOrg+" aOwner aMember", allow)},
 		{"GET", "/api/v1/policy/profiles", nil, nil, expect(allow, "anon", allow)},
 		{"GET", "/api/v1/register", nil, nil, expect(allow, "anon", allow)},
+		// --- detection leads ---
+		{"GET", "/api/v1/leads", nil, nil, expect(denied, "admin reviewer investigator aOwner aMember bOwner", allow)},
+		{"GET", "/api/v1/leads/{id}", func(w *world) string { return "/api/v1/leads/" + w.leads.sent }, nil,
+			expect(hidden, "admin reviewer investigator aOwner aMember", allow)},
+		{"POST", "/api/v1/leads/{id}/confirm", func(w *world) string { return "/api/v1/leads/" + w.leads.confirm + "/confirm" },
+			func(*world, string) any { return map[string]string{"reason": "replica"} }, leadTriage()},
+		{"POST", "/api/v1/leads/{id}/dismiss", func(w *world) string { return "/api/v1/leads/" + w.leads.dismiss + "/dismiss" },
+			func(*world, string) any { return map[string]string{"reason": "genuine"} }, leadTriage()},
+		{"POST", "/api/v1/leads/{id}/send-to-brand", func(w *world) string { return "/api/v1/leads/" + w.leads.unowned + "/send-to-brand" },
+			func(*world, string) any { return map[string]string{"note": "please check"} },
+			expect(hidden, "admin investigator", allow, "reviewer", denied)},
+		{"POST", "/api/v1/leads:triage", nil, func(w *world, _ string) any {
+			return map[string]any{"ids": []string{w.leads.unowned}, "action": "send_to_brand"}
+		}, expect(denied, "admin investigator", allow)},
+		{"POST", "/api/v1/leads/{id}/brand-answer", func(w *world) string { return "/api/v1/leads/" + w.leads.answer + "/brand-answer" },
+			func(*world, string) any { return map[string]any{"confirm": false, "note": "genuine outlet stock"} },
+			expect(hidden, "aOwner aMember", allow, "admin reviewer investigator", denied)},
 		// --- delivery ---
 		{"POST", "/api/v1/webhooks", nil, func(*world, string) any {
 			return map[string]any{"url": "https://hooks.market.example/x", "topics": []string{"action.*"}}
@@ -269,6 +286,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 // may not; everyone else does not see it.
 func itemReview() map[string]outcome {
 	return expect(hidden, "admin reviewer", allow, "investigator liaison aOwner aMember seller", denied)
+}
+
+// leadTriage: investigators (and admins) triage a lead sent to A; reviewers
+// and A see it but may not; everyone else does not see it.
+func leadTriage() map[string]outcome {
+	return expect(hidden, "admin investigator", allow, "reviewer aOwner aMember", denied)
 }
 
 // itemAct: the acting parties act; the other party and staff see the item

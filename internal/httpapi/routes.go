@@ -374,6 +374,7 @@ func (s *Server) register() {
 	s.registerCatalog()
 	s.registerNotices()
 	s.registerWebhooks()
+	s.registerLeads()
 	s.add(route{method: "GET", path: "/api/v1/openapi.json", access: public, summary: "This document", h: s.openapi})
 }
 

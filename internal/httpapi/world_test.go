@@ -67,6 +67,8 @@ type world struct {
 	sellerMsgID string // a message in the seller's inbox
 	endpointID  string // a webhook endpoint
 	deliveryID  string // one of its deliveries
+
+	leads worldLeads // detection leads (leads_test.go)
 }
 
 func newWorld(t testing.TB, e storetest.Engine) *world {
@@ -205,6 +207,7 @@ func (w *world) build() {
 	w.agency, err = w.app.CreateOrg(ctx, w.sys, registry.KindAgency, registry.OrgDetails{LegalName: "Market Regulator", Country: "CN"})
 	w.must(err)
 	w.user("agency", w.agency, auth.RoleOwner)
+	w.buildLeads()
 	w.ids["anon"] = &identity{name: "anon"}
 }
 
