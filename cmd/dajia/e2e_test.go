@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dajia-project/dajia/internal/demo"
 	"github.com/dajia-project/dajia/internal/store/storetest"
 )
 
@@ -118,7 +119,7 @@ func login(t *testing.T, base, email, password string) *client {
 	return c
 }
 
-func pdf(s string) []byte { return demoPDF(s) }
+func pdf(s string) []byte { return demo.PDF(s) }
 
 // startMain boots the real program on port 0 against the engine.
 func startMain(t *testing.T, e storetest.Engine) (*Main, string) {
