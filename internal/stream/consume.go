@@ -39,7 +39,9 @@ const (
 type ConsumerOptions struct {
 	// Durable names the consumer (DefaultDurable). Every worker of every
 	// process that shares the work uses the same name; a work-queue stream
-	// allows only one consumer over its subjects.
+	// allows only one consumer over its subjects. The consumer's settings
+	// (AckWait, MaxAckPending) are those of the process that opened it
+	// last, so all processes should use the same.
 	Durable string
 	// AckWait is how long a delivered batch may go unacknowledged before it
 	// is delivered again to any worker (DefaultAckWait): the time a dead or
