@@ -16,7 +16,8 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/registry"
+	"github.com/dajia-project/dajia/internal/blob"
+	"github.com/dajia-project/dajia/internal/demo"
 	"github.com/dajia-project/dajia/internal/store/storetest"
 )
 
@@ -79,36 +80,47 @@ func TestCatalogues(t *testing.T) {
 	}
 }
 
-// fixture starts the web interface over a fresh database with a platform
-// reviewer and a verified rights holder with a right.
+// fixture starts the web interface over a fresh database holding the demo
+// world (internal/demo): platform staff, verified brands with rights, an
+// agent, sellers with listings and notices in everyday states.
 type fixture struct {
 	srv   *httptest.Server
-	users map[string]string // name → e-mail
+	app   *app.App
+	sys   auth.Principal
+	demo  demo.World
+	users map[string]string // fixture user → e-mail
+}
+
+// Fixture users: the names pageRoute.Users refers to.
+var fixtureUsers = map[string]string{
+	"admin": "platform admin", "reviewer": "platform reviewer", "investigator": "platform investigator", "liaison": "platform liaison",
+	"owner": "rights holder Aurora", "nimbus": "rights holder Nimbus", "agent": "agent", "seller": "seller Shenzhen",
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db, _ := storetest.Open(t, storetest.Engines()[0])
-	a := app.New(db, nil, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
+	blobs, err := blob.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(db, blobs, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
 	platform, err := a.EnsurePlatform(ctx, "Platform")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sys := auth.System
 	sys.OrgID = platform.ID
-	f := &fixture{users: map[string]string{}}
-	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleReviewer, auth.RoleInvestigator} {
-		if _, err := a.CreateUser(ctx, sys, app.NewUserInput{OrgID: platform.ID, Email: string(r) + "@p.example", Password: "password-123", Role: r}); err != nil {
-			t.Fatal(err)
-		}
-		f.users[string(r)] = string(r) + "@p.example"
-	}
-	if _, _, err := a.Register(ctx, app.Registration{Kind: registry.KindRightsHolder, Details: registry.OrgDetails{LegalName: "Brand Ltd.", Country: "CN",
-		RegistrationNumber: "REG-1", Address: "1 Road", Contact: registry.Contact{Name: "Desk", Email: "desk@brand.example"}},
-		Owner: app.NewUserInput{Email: "owner@brand.example", Password: "password-123"}}); err != nil {
+	w, err := demo.Seed(ctx, a, sys)
+	if err != nil {
 		t.Fatal(err)
 	}
-	f.users["owner"] = "owner@brand.example"
+	f := &fixture{app: a, sys: sys, demo: w, users: map[string]string{}}
+	for name, who := range fixtureUsers {
+		if f.users[name] = w.Email(who); f.users[name] == "" {
+			t.Fatalf("the demo world has no %s", who)
+		}
+	}
 	f.srv = httptest.NewServer(New(a, slog.New(slog.DiscardHandler), []byte("secret")))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -127,7 +139,7 @@ func (f *fixture) login(t *testing.T, who string) *client {
 	t.Helper()
 	c := &client{t: t, base: f.srv.URL}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {f.users[who]}, "password": {"password-123"}, "next": {"/items"}})
+	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"email": {f.users[who]}, "password": {demo.Password}, "next": {"/items"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +181,7 @@ var missingKey = regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
 func TestEveryPageRendersInBothLanguages(t *testing.T) {
 	f := newFixture(t)
 	s := New(nil, nil, nil)
-	for _, who := range []string{"admin", "reviewer", "investigator", "owner", ""} {
+	for _, who := range []string{"admin", "reviewer", "investigator", "liaison", "owner", "agent", "seller", ""} {
 		var c *client
 		if who != "" {
 			c = f.login(t, who)
@@ -243,7 +255,7 @@ func TestFormsNeedCSRF(t *testing.T) {
 			t.Errorf("%s cross-site with a good token: got %d, want 403", path, got)
 		}
 	}
-	if got := post("/login", url.Values{"email": {"reviewer@p.example"}, "password": {"password-123"}}, true); got != http.StatusForbidden {
+	if got := post("/login", url.Values{"email": {f.users["reviewer"]}, "password": {demo.Password}}, true); got != http.StatusForbidden {
 		t.Errorf("cross-site login: got %d, want 403", got)
 	}
 	// With the token the form works: logout ends the session.
@@ -257,13 +269,13 @@ func TestFormsNeedCSRF(t *testing.T) {
 
 func TestLoginKeepsWhatWasTyped(t *testing.T) {
 	f := newFixture(t)
-	resp, err := http.PostForm(f.srv.URL+"/login", url.Values{"email": {"reviewer@p.example"}, "password": {"wrong-password"}})
+	resp, err := http.PostForm(f.srv.URL+"/login", url.Values{"email": {f.users["reviewer"]}, "password": {"wrong-password"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), `value="reviewer@p.example"`) || !strings.Contains(string(b), `role="alert"`) {
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), `value="`+f.users["reviewer"]+`"`) || !strings.Contains(string(b), `role="alert"`) {
 		t.Errorf("failed login: %d %.300s", resp.StatusCode, b)
 	}
 }
