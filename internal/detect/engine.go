@@ -53,6 +53,7 @@ type Engine struct {
 	brands   []brandInfo
 	brandIdx map[string]int
 	slang    []string
+	names    []nameForm // per brand pattern, by patMeta.name
 	refIdx   *pdq.Index
 	refImgs  []imageInfo
 	negIdx   *pdq.Index
@@ -76,6 +77,7 @@ const (
 type patMeta struct {
 	kind patKind
 	idx  int32 // brand index or slang index
+	name int32 // brand patterns: index in Engine.names
 }
 
 type brandInfo struct {
@@ -135,7 +137,8 @@ func Compile(p *Profile, opts Options) (*Engine, error) {
 		e.brands = append(e.brands, info)
 		e.brandIdx[b.ID] = bi
 		for _, n := range b.Names {
-			add(n, patMeta{kind: patBrand, idx: int32(bi)})
+			add(n, patMeta{kind: patBrand, idx: int32(bi), name: int32(len(e.names))})
+			e.names = append(e.names, newNameForm(n))
 		}
 		path := "brands[" + strconv.Itoa(bi) + "]"
 		errs = e.addImages(errs, e.refIdx, &e.refImgs, bi, b.ID+"/ref/", path+".reference_images", b.ReferenceImages, opts.ResolveImage)
@@ -288,4 +291,5 @@ type brandAcc struct {
 	span     [2]int
 	claimed  bool
 	seen     bool
+	obf      string // strongest obfuscation of a mention not negated
 }

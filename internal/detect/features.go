@@ -22,6 +22,15 @@ type Features struct {
 	// BrandContext is the context of that best mention: "none",
 	// "accessory" or "negation" ("" without a text mention).
 	BrandContext string `expr:"brand_context"`
+	// BrandObfuscated is true when a mention of the primary brand (not
+	// negated) is written with an evasion rather than plainly: invisible
+	// characters, look-alike letters of another script, the name split by
+	// separators, styled or full-width letters, traditional characters in
+	// simplified text. BrandObfuscation names the evasion, the most telling
+	// first (see the Obfuscation* constants); "" when written plainly.
+	// Genuine sellers have no reason to hide the name they sell under.
+	BrandObfuscated  bool   `expr:"brand_obfuscated"`
+	BrandObfuscation string `expr:"brand_obfuscation"`
 	// BrandClaimed is true when the listing's own brand field names the
 	// primary brand.
 	BrandClaimed bool `expr:"brand_claimed"`
@@ -103,6 +112,9 @@ type BrandFeature struct {
 	Context string `expr:"context"`
 	// Mentions counts the mentions found.
 	Mentions int `expr:"mentions"`
+	// Obfuscation is the most telling evasion among the mentions not
+	// negated ("" when all are plain; see Features.BrandObfuscation).
+	Obfuscation string `expr:"obfuscation"`
 	// Authorized is true when the seller may sell this brand.
 	Authorized bool `expr:"authorized"`
 	// Text, Field, Start and End locate the best mention in the original
@@ -162,6 +174,8 @@ func fillEnv(m map[string]any, f *Features) {
 	m["brand"] = f.Brand
 	m["brand_weight"] = f.BrandWeight
 	m["brand_context"] = f.BrandContext
+	m["brand_obfuscated"] = f.BrandObfuscated
+	m["brand_obfuscation"] = f.BrandObfuscation
 	m["brand_claimed"] = f.BrandClaimed
 	m["brand_count"] = f.BrandCount
 	m["brands"] = f.Brands

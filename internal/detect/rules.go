@@ -280,20 +280,26 @@ func (r *compiledRule) fires(machine *vm.VM, env map[string]any) (bool, error) {
 
 // DefaultRules returns the built-in rules, all live unless noted. Scores are
 // tuned so that one strong signal reaches the review band and two reach the
-// default threshold (see Options).
+// default threshold (see Options); a few signals that no genuine listing
+// shows (counterfeit slang beside the brand, an obfuscated brand name, new
+// goods far below any discount) reach the threshold alone.
 //
-//   - price.far_below_reference (45): a plain brand mention by an
+//   - price.far_below_reference (60): a plain brand mention by an
 //     unauthorised seller at under 30% of the comparison price, not
 //     second-hand.
 //   - price.below_reference (20): the same at 30–50%.
 //   - price.second_hand_far_below (20): second-hand goods at under 10%.
 //   - price.peer_outlier (25): no reference price, more than 3 robust
 //     standard deviations below the peers' median.
-//   - text.slang_with_brand (55): counterfeit slang beside a plain brand
-//     mention by an unauthorised seller.
+//   - text.slang_with_brand (60): counterfeit slang, not negated ("not a
+//     replica"), beside a plain brand mention by an unauthorised seller.
+//   - text.brand_obfuscated (60): the brand's name written with an evasion
+//     (brand_obfuscated) by an unauthorised seller.
 //   - text.slang_only (15): slang without any brand.
 //   - image.reference_match (50): a listing image within the radius of a
 //     brand's reference image, the seller not authorised for that brand.
+//   - image.match_below_reference (15): that image match, the price under
+//     70% of the image brand's comparison price, not second-hand.
 //   - image.match_with_mention (15): that image match plus a plain mention of
 //     the same brand in the text.
 //   - seller.new_account (10): a brand mention by an unauthorised account
@@ -307,9 +313,10 @@ func (r *compiledRule) fires(machine *vm.VM, env map[string]any) (bool, error) {
 func DefaultRules() []Rule {
 	const mention = `brand_weight >= 0.5 && !authorized`
 	return []Rule{
-		{ID: "price.far_below_reference", Version: 1, State: Live, Score: 45,
-			Description: "brand mention, unauthorised seller, price under 30% of the comparison price",
-			Expr:        mention + ` && price_known && price_ratio < 0.3 && !second_hand`},
+		{ID: "price.far_below_reference", Version: 2, State: Live, Score: 60,
+			Description: "brand mention, unauthorised seller, new goods under 30% of the comparison price: " +
+				"below any outlet or clearance discount, so enough on its own to queue",
+			Expr: mention + ` && price_known && price_ratio < 0.3 && !second_hand`},
 		{ID: "price.below_reference", Version: 1, State: Live, Score: 20,
 			Description: "brand mention, unauthorised seller, price 30–50% of the comparison price",
 			Expr:        mention + ` && price_known && price_ratio >= 0.3 && price_ratio < 0.5 && !second_hand`},
@@ -319,15 +326,25 @@ func DefaultRules() []Rule {
 		{ID: "price.peer_outlier", Version: 1, State: Live, Score: 25,
 			Description: "far below the median price of listings claiming the same brand",
 			Expr:        mention + ` && price_source == "peers" && price_z < -3 && !second_hand`},
-		{ID: "text.slang_with_brand", Version: 1, State: Live, Score: 55,
-			Description: "counterfeit slang beside a brand mention",
+		{ID: "text.slang_with_brand", Version: 2, State: Live, Score: 60,
+			Description: "counterfeit slang (not negated) beside a brand mention: how counterfeits are advertised",
 			Expr:        mention + ` && slang_count > 0`},
+		{ID: "text.brand_obfuscated", Version: 1, State: Live, Score: 60,
+			Description: "brand name written to slip past filters (invisible characters, look-alike letters, " +
+				"split letters, full-width or traditional characters out of place) by an unauthorised seller: " +
+				"genuine sellers write the name plainly",
+			Expr: mention + ` && brand_obfuscated`},
 		{ID: "text.slang_only", Version: 1, State: Live, Score: 15,
 			Description: "counterfeit slang without a brand",
 			Expr:        `slang_count > 0 && brand_count == 0`},
 		{ID: "image.reference_match", Version: 1, State: Live, Score: 50,
 			Description: "an image matches a brand's reference image, seller not authorised",
 			Expr:        `image_match && image_distance <= 31 && !image_authorized`},
+		{ID: "image.match_below_reference", Version: 1, State: Live, Score: 15,
+			Description: "the brand's reference image used by an unauthorised seller at under 70% of the " +
+				"comparison price: parallel imports reuse official photos but sell near the reference",
+			Expr: `image_match && image_distance <= 31 && !image_authorized && image_brand == brand && ` +
+				`price_known && price_ratio < 0.7 && !second_hand`},
 		{ID: "image.match_with_mention", Version: 1, State: Live, Score: 15,
 			Description: "image match and a plain mention of the same brand",
 			Expr:        `image_match && !image_authorized && image_brand == brand && brand_weight >= 0.5`},

@@ -263,6 +263,7 @@ func TestCombinedRulesAgree(t *testing.T) {
 
 func TestFillEnvMatchesFeatures(t *testing.T) {
 	f := Features{Brand: "b", BrandWeight: 0.5, BrandContext: "none", BrandClaimed: true, BrandCount: 2,
+		BrandObfuscated: true, BrandObfuscation: ObfuscationSeparator,
 		Brands: []BrandFeature{{ID: "b"}}, Slang: []string{"x"}, SlangCount: 1, SecondHand: true,
 		Price: 1, Currency: "CNY", PriceKnown: true, PriceSource: "peers", PriceRatio: 0.1, PriceZ: -4,
 		ReferencePrice: 10, ImageMatch: true, ImageBrand: "b", ImageDistance: 3, ImageReference: "r",

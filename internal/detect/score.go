@@ -228,11 +228,29 @@ func (e *Engine) textFeatures(s *scratch, l catalog.Listing, seller SellerFacts,
 			if w > b.best {
 				b.best, b.ctx, b.first, b.span = w, ctx, field, [2]int{start, end}
 			}
+			var obf string
+			if ctx != textmatch.ContextNegation {
+				if obf = obfuscation(n, m, &e.names[meta.name]); obfuscationRank(obf) > obfuscationRank(b.obf) {
+					b.obf = obf
+				}
+			}
 			if len(r.Signals) < MaxTextSignals {
-				r.Signals = append(r.Signals, Signal{Kind: SignalBrand, Brand: e.brands[meta.idx].id,
-					Field: fieldNames[field], Start: start, End: end, Text: text, Context: ctx.String(), Weight: w})
+				sg := Signal{Kind: SignalBrand, Brand: e.brands[meta.idx].id,
+					Field: fieldNames[field], Start: start, End: end, Text: text, Context: ctx.String(), Weight: w}
+				if obf != "" {
+					sg.Detail = "name obfuscated (" + obf + ")"
+				}
+				r.Signals = append(r.Signals, sg)
 			}
 		case patSlang:
+			if textmatch.Context(n, m) == textmatch.ContextNegation {
+				// "not a replica", "拒绝高仿": the seller disclaims the term
+				if len(r.Signals) < MaxTextSignals {
+					r.Signals = append(r.Signals, Signal{Kind: SignalSlang, Field: fieldNames[field], Start: start, End: end,
+						Text: text, Context: textmatch.ContextNegation.String(), Detail: "negated counterfeit slang " + e.slang[meta.idx] + ": not counted"})
+				}
+				continue
+			}
 			if !slices.Contains(s.slang, meta.idx) {
 				s.slang = append(s.slang, meta.idx)
 				f.Slang = append(f.Slang, e.slang[meta.idx])
@@ -258,7 +276,7 @@ func (e *Engine) textFeatures(s *scratch, l catalog.Listing, seller SellerFacts,
 			ID: info.id, Weight: b.best, Context: b.ctx.String(), Mentions: b.mentions,
 			Authorized: info.authorized[l.SellerID] || seller.Authorized[info.id],
 			Text:       parts[b.first][b.span[0]:b.span[1]], Field: fieldNames[b.first],
-			Start: b.span[0], End: b.span[1],
+			Start: b.span[0], End: b.span[1], Obfuscation: b.obf,
 		})
 		b.seen = false
 	}
@@ -339,6 +357,7 @@ func (e *Engine) choosePrimary(r *Result) {
 	if len(f.Brands) > 0 {
 		p := f.Brands[0]
 		f.Brand, f.BrandWeight, f.BrandContext, f.Authorized = p.ID, p.Weight, p.Context, p.Authorized
+		f.BrandObfuscation, f.BrandObfuscated = p.Obfuscation, p.Obfuscation != ""
 		for _, sg := range r.Signals {
 			if sg.Kind == SignalBrand && sg.Brand == p.ID && sg.Field == "brand" {
 				f.BrandClaimed = true
