@@ -212,10 +212,13 @@ func halfWidthOutside(n *textmatch.Normalized, m textmatch.Match) bool {
 
 // traditionalOutside reports whether the listing text has a traditional
 // character (one that normalisation changed into another CJK character)
-// outside the mention.
+// outside the mention, other than those of the mention itself (the name
+// repeated elsewhere in the same form).
 func traditionalOutside(n *textmatch.Normalized, m textmatch.Match) bool {
 	b := n.Bytes()
 	src := n.Source()
+	ms, me := n.Original(m.Start, m.End)
+	mention := src[ms:me]
 	for j := 0; j < len(b); {
 		c := b[j]
 		if c < 0xe4 || c > 0xe9 || j+3 > len(b) {
@@ -228,7 +231,7 @@ func traditionalOutside(n *textmatch.Normalized, m textmatch.Match) bool {
 			continue
 		}
 		os, oe := n.Original(j, j+3)
-		if src[os:oe] != string(b[j:j+3]) {
+		if c := src[os:oe]; c != string(b[j:j+3]) && !strings.Contains(mention, c) {
 			if r, _ := utf8.DecodeRuneInString(src[os:oe]); unicode.Is(unicode.Han, r) {
 				return true
 			}
