@@ -9,6 +9,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -305,3 +306,10 @@ func onboard(ctx context.Context, a *app.App, reviewer auth.Principal, kind regi
 	owner.OrgState = org.State
 	return org, owner, nil
 }
+
+//go:embed detect-profile.json
+var detectProfile []byte
+
+// DetectProfile is the protection profile of the demo brands (names in
+// both scripts, genuine reference prices), for `dajia serve --demo`.
+func DetectProfile() []byte { return detectProfile }

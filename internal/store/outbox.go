@@ -132,3 +132,11 @@ func (db *DB) Setting(ctx context.Context, key string, init func() string) (stri
 	err = db.q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	return v, err
 }
+
+// SetSetting stores a setting, replacing its value.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if _, err := db.exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("store setting %s: %w", key, err)
+	}
+	return nil
+}
