@@ -50,6 +50,21 @@
 // the original text, price ratio and reference, image distance and reference
 // image id) and the rules that fired.
 //
+// The normaliser (textmatch) sees through evasions so that "N i k e" is
+// found as Nike; detection then asks how the name was written. Each brand
+// mention is compared, character by character, with the profile name it
+// matched, and the most telling departure becomes brand_obfuscated /
+// brand_obfuscation: invisible characters, look-alike letters of another
+// script mixed into a Latin name, the name split by separators where it has
+// none (single letters, punctuation inside a word, anything between the
+// characters of a Chinese name), styled letters, full-width letters in a
+// listing otherwise typed in half-width, traditional characters in a
+// listing otherwise simplified. Case, accents, a space between multi-letter
+// parts and writing a whole listing in full-width or traditional characters
+// are ordinary and do not count. Genuine sellers write the name they sell
+// under plainly, so the default rules treat an obfuscated name from an
+// unauthorised seller as enough to queue the listing.
+//
 // False-positive guards are features that the default rules respect:
 //   - accessories and negations ("case for iPhone", "非耐克") lower a
 //     mention's weight (textmatch.Context) below the 0.5 the rules ask for;
@@ -62,7 +77,9 @@
 //   - short Latin brand names match only as whole words ("apple" not in
 //     "pineapple"), and a brand is only as strong as its context;
 //   - negative (known-genuine) images cancel reference matches of their
-//     brand.
+//     brand;
+//   - negated slang ("not a replica", "不是高仿") is reported as a signal
+//     but not counted in slang.
 //
 // # Rules
 //
