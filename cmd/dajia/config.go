@@ -54,6 +54,14 @@ type Config struct {
 	// database in production; when empty a key is generated and stored in
 	// the database.
 	IdentifierKey string
+	// DetectProfile is the protection profile (brands, reference prices,
+	// images) the detection pipeline scores listings against
+	// (DAJIA_DETECT_PROFILE). Detection runs when it is set, or with --demo
+	// (the demo brands' profile).
+	DetectProfile string
+	// NATSURL is an external NATS server with JetStream (DAJIA_NATS_URL);
+	// when empty the server runs inside dajia, storing under --data-dir.
+	NATSURL string
 }
 
 func env(name, def string) string {
@@ -98,6 +106,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration("DAJIA_WEBHOOK_LEASE", 0), "how long a claimed delivery waits before another attempt after a crash; default timeout + 1m (DAJIA_WEBHOOK_LEASE)")
 	c.IdentifierKey = os.Getenv("DAJIA_IDENTIFIER_KEY")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("DAJIA_SMTP_URL", ""), "e-mail inbox messages through this SMTP server, e.g. smtp://user:pw@mail:587?from=dajia@example.com (DAJIA_SMTP_URL)")
+	fs.StringVar(&c.DetectProfile, "detect-profile", env("DAJIA_DETECT_PROFILE", ""), "protection profile JSON; turns on proactive detection of new listings (DAJIA_DETECT_PROFILE)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("DAJIA_NATS_URL", ""), "external NATS server with JetStream for the listing stream; embedded when empty (DAJIA_NATS_URL)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
 }
 

@@ -128,6 +128,7 @@ type Main struct {
 	API *httpapi.Server
 
 	Dispatcher *deliver.Dispatcher
+	Detection  *detection // nil unless detection runs
 
 	server  *http.Server
 	ln      net.Listener
@@ -243,6 +244,11 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 
+	if err := m.startDetection(ctx, bg); err != nil {
+		cancel()
+		return err
+	}
+
 	if m.Config.SMTPURL != "" {
 		sender, err := mail.Parse(m.Config.SMTPURL)
 		if err != nil {
@@ -292,6 +298,9 @@ func (m *Main) Close() error {
 	if m.cancel != nil {
 		m.cancel()
 		m.workers.Wait()
+	}
+	if m.Detection != nil {
+		m.Detection.close()
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
