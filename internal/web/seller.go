@@ -79,6 +79,7 @@ func slStateLabel(l, state string) string {
 type slForm struct {
 	Error  string
 	Fields map[string]string
+	Stale  bool // someone else acted first; nothing was changed
 }
 
 // refusal turns an error the user can fix into a form state and status;
@@ -96,7 +97,7 @@ func slRefusal(l string, err error) (slForm, int, bool) {
 		fs.Error = translate(l, "seller.form.invalid", "n", len(inv.Fields))
 		return fs, http.StatusUnprocessableEntity, true
 	case errors.Is(err, fault.ErrConflict):
-		fs.Error = translate(l, "rv.stale")
+		fs.Error, fs.Stale = translate(l, "rv.stale"), true
 		if errors.As(err, &msg) {
 			fs.Error += " (" + msg.Text + ")"
 		}

@@ -70,7 +70,6 @@ func New(a *app.App, log *slog.Logger, secret []byte) *Server {
 	s.mux.Handle("GET /rights", s.user(s.rights))
 	s.mux.Handle("GET /items", s.user(s.items))
 	s.mux.Handle("GET /items/{id}", s.user(s.item))
-	s.mux.Handle("GET /review", s.user(s.review))
 	for _, a := range areas {
 		a.routes(s)
 	}
