@@ -1,8 +1,15 @@
 package stream
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -264,51 +271,151 @@ func TestFailingWorker(t *testing.T) {
 	}
 }
 
-// TestRestartKeepsUnconsumed stops the embedded server with events
-// consumed and not, and starts it again on the same directory: exactly the
-// unconsumed events are delivered.
-func TestRestartKeepsUnconsumed(t *testing.T) {
-	dir := t.TempDir()
-	evs := makeEvents("L", 1000, 1)
-	const first = 100
-	// A short ack wait, in case stopping the worker strands an event in a
-	// fetch it abandoned.
-	opts := ConsumerOptions{Batch: first, AckWait: 3 * time.Second, RetryDelay: 100 * time.Millisecond}
+// restartOpts has a short ack wait, in case stopping a worker strands an
+// event in a fetch it abandoned.
+var restartOpts = ConsumerOptions{Batch: 100, AckWait: 3 * time.Second, RetryDelay: 100 * time.Millisecond}
 
+// restartEvents are published before the restart; restartOpts.Batch of
+// them are consumed.
+var restartEvents = makeEvents("L", 1000, 1)
+
+// consumeFirstBatch starts a server on dir, publishes restartEvents and
+// consumes exactly one batch of them, acknowledged; it returns the server,
+// still running, and the message ids consumed.
+func consumeFirstBatch(t *testing.T, dir string) (*Server, []string) {
+	t.Helper()
 	srv := startServer(t, dir)
 	st := openStream(t, connect(t, srv, "api"), testStreamConfig)
-	publish(t, st, evs)
-	// Consume exactly one batch; fail the others.
-	rec1 := newRecorder(first)
+	publish(t, st, restartEvents)
+	rec := newRecorder(restartOpts.Batch)
 	var calls atomic.Int32
-	stop := runWorker(t, newConsumer(t, st, opts), func(ctx context.Context, batch []ListingEvent) error {
+	stop := runWorker(t, newConsumer(t, st, restartOpts), func(ctx context.Context, batch []ListingEvent) error {
 		if calls.Add(1) > 1 {
 			return errors.New("enough for now")
 		}
-		rec1.record("w", batch)
+		rec.record("w", batch)
 		return nil
 	})
-	rec1.wait(t)
-	waitPending(t, st, uint64(len(evs)-first))
+	rec.wait(t)
+	waitPending(t, st, uint64(len(restartEvents)-restartOpts.Batch))
 	if err := stop(); err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	srv.Close()
+	return srv, slices.Collect(maps.Keys(rec.seen))
+}
 
-	srv = startServer(t, dir)
-	st = openStream(t, connect(t, srv, "worker"), testStreamConfig)
-	waitPending(t, st, uint64(len(evs)-first))
-	rec2 := newRecorder(len(evs) - first)
-	stop = runWorker(t, newConsumer(t, st, opts), rec2.handler("w"))
-	rec2.wait(t)
-	waitPending(t, st, 0)
-	if err := stop(); err != nil {
-		t.Fatalf("Run = %v", err)
+// childDirEnv tells TestRestartChild, run as a child process, its store
+// directory.
+const childDirEnv = "DAJIA_STREAM_TEST_CHILD_DIR"
+
+// TestRestartChild is the process TestRestartKeepsUnconsumed kills: it
+// publishes and consumes a batch, prints the ids consumed and "ready", and
+// waits to be killed.
+func TestRestartChild(t *testing.T) {
+	dir := os.Getenv(childDirEnv)
+	if dir == "" {
+		t.Skip("run by TestRestartKeepsUnconsumed only")
 	}
-	for _, e := range evs {
-		if n := rec1.seen[e.MsgID()] + rec2.seen[e.MsgID()]; n != 1 {
-			t.Errorf("%s processed %d times over both runs (%d before the restart), want 1", e.MsgID(), n, rec1.seen[e.MsgID()])
+	_, consumed := consumeFirstBatch(t, dir)
+	for _, id := range consumed {
+		fmt.Println("consumed", id)
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin) // until killed
+}
+
+// killedChild runs TestRestartChild on dir, SIGKILLs it once it is ready
+// and returns the ids it consumed.
+func killedChild(t *testing.T, dir string) []string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRestartChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start child: %v", err)
+	}
+	var consumed, out []string
+	sc := bufio.NewScanner(stdout)
+	ready := false
+	for !ready && sc.Scan() {
+		line := sc.Text()
+		out = append(out, line)
+		if id, ok := strings.CutPrefix(line, "consumed "); ok {
+			consumed = append(consumed, id)
 		}
+		ready = line == "ready"
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatalf("kill child: %v", err)
+	}
+	cmd.Wait()
+	if !ready {
+		t.Fatalf("child never ready; stdout:\n%s\nstderr:\n%s", strings.Join(out, "\n"), stderr.String())
+	}
+	return consumed
+}
+
+// TestRestartKeepsUnconsumed stops the embedded server, cleanly or by
+// SIGKILL, with events consumed and not, and starts it again on the same
+// directory: exactly the unconsumed events are delivered.
+func TestRestartKeepsUnconsumed(t *testing.T) {
+	tests := []struct {
+		name string
+		// before runs consumeFirstBatch and stops the server.
+		before func(t *testing.T, dir string) []string
+	}{
+		{
+			name: "close",
+			before: func(t *testing.T, dir string) []string {
+				srv, consumed := consumeFirstBatch(t, dir)
+				srv.Close()
+				return consumed
+			},
+		},
+		{name: "sigkill", before: killedChild},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			consumed := tt.before(t, dir)
+			if len(consumed) != restartOpts.Batch {
+				t.Fatalf("consumed %d events before the restart, want %d", len(consumed), restartOpts.Batch)
+			}
+
+			srv := startServer(t, dir)
+			st := openStream(t, connect(t, srv, "worker"), testStreamConfig)
+			waitPending(t, st, uint64(len(restartEvents)-len(consumed)))
+			rec := newRecorder(len(restartEvents) - len(consumed))
+			stop := runWorker(t, newConsumer(t, st, restartOpts), rec.handler("w"))
+			rec.wait(t)
+			waitPending(t, st, 0)
+			if err := stop(); err != nil {
+				t.Fatalf("Run = %v", err)
+			}
+			before := map[string]bool{}
+			for _, id := range consumed {
+				before[id] = true
+			}
+			for _, e := range restartEvents {
+				n := rec.seen[e.MsgID()]
+				if before[e.MsgID()] {
+					n++
+				}
+				if n != 1 {
+					t.Errorf("%s processed %d times over both runs (before the restart: %v), want 1", e.MsgID(), n, before[e.MsgID()])
+				}
+			}
+		})
 	}
 }
 
