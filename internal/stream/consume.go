@@ -131,8 +131,10 @@ func (s *Stream) Consumer(ctx context.Context, opts ConsumerOptions) (*Consumer,
 // Run fetches batches and hands them to h on opts.Workers goroutines (so h
 // may run concurrently with itself) until ctx ends, then lets the batches
 // in hand finish and returns nil. It returns an error only when it cannot
-// go on: the connection was closed or the consumer deleted. Run may be
-// called several times, also concurrently.
+// go on: the connection was closed or the consumer deleted. Run waits for
+// the handlers in progress, so a handler that ignores its context delays
+// it (its batch is delivered again after the ack wait all the same). Run
+// may be called several times, also concurrently.
 func (c *Consumer) Run(ctx context.Context, h Handler) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -231,7 +233,7 @@ func collect(b jetstream.MessageBatch, err error) ([]jetstream.Msg, error) {
 // finished even when ctx ends meanwhile, within the ack wait.
 func (c *Consumer) handle(ctx context.Context, msgs []jetstream.Msg, h Handler) bool {
 	events := make([]ListingEvent, 0, len(msgs))
-	valid := msgs[:0:0]
+	valid := make([]jetstream.Msg, 0, len(msgs))
 	for _, m := range msgs {
 		id, v, err := parseMsgID(m.Headers().Get(jetstream.MsgIDHeader))
 		if err != nil {

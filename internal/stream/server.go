@@ -27,7 +27,8 @@ type ServerOptions struct {
 	// clients, nothing exposed. Prefer a loopback host; there is no
 	// authentication on this listener.
 	Listen string
-	// Logger receives the server's own log lines; nil discards them.
+	// Logger receives the server's own log lines (notices at Info, debug
+	// and trace at Debug); nil discards them.
 	Logger *slog.Logger
 	// SyncAlways makes JetStream fsync every write. Without it a crash of
 	// the process (even SIGKILL) loses nothing, since writes reach the
@@ -51,6 +52,9 @@ type Server struct {
 // Starting again on the same dir recovers every stream and unacknowledged
 // message.
 func Embedded(ctx context.Context, dir string, opts ServerOptions) (*Server, error) {
+	if dir == "" {
+		return nil, errors.New("embedded nats: no store directory")
+	}
 	sopts := &server.Options{
 		ServerName:        "dajia",
 		JetStream:         true,
@@ -75,7 +79,7 @@ func Embedded(ctx context.Context, dir string, opts ServerOptions) (*Server, err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	ns.SetLogger(serverLogger{logger.With("component", "nats")}, false, false)
+	ns.SetLogger(serverLogger{logger}, false, false)
 	ns.Start()
 
 	wait := defaultReadyTimeout

@@ -520,6 +520,10 @@ func TestEmbeddedListen(t *testing.T) {
 	}
 	rec.checkAll(t, evs, true)
 
+	if s, err := Embedded(ctx, "", ServerOptions{}); err == nil {
+		s.Close()
+		t.Error("Embedded without a directory succeeded")
+	}
 	for _, bad := range []string{"127.0.0.1", "127.0.0.1:x", "127.0.0.1:70000"} {
 		if s, err := Embedded(ctx, t.TempDir(), ServerOptions{Listen: bad}); err == nil {
 			s.Close()
