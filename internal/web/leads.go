@@ -45,7 +45,7 @@ var leadStateNames = []app.LeadState{app.LeadOpen, app.LeadSentToBrand, app.Lead
 type leadRow struct {
 	app.Lead
 	Lang    string
-	Checked bool // kept selected after a refused triage
+	Checked bool          // kept selected after a refused triage
 	Title   template.HTML // the listing title with matched terms in <mark>
 	Matched []string      // brand and slang terms matched outside the title
 	Prices  []leadPrice

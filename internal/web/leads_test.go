@@ -29,7 +29,7 @@ func (f *fixture) recordLeads(t *testing.T) map[string]app.Lead {
 	out := map[string]app.Lead{}
 	for _, c := range []struct {
 		listing, seller, title string
-		score              int
+		score                  int
 	}{
 		{"L-4-1", "S-4", "AURORA <fake> runner & co", 91},
 		{"L-7-1", "S-7", "aurora style trainers", 64},
