@@ -23,6 +23,13 @@ func seedDemo(ctx context.Context, a *app.App, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if !w.AlreadyPresent {
+		// The demo brands' reference prices and aliases, as a brand
+		// protection team would import them.
+		if _, err := a.ImportProtectionProfile(ctx, sys, demo.DetectProfile()); err != nil {
+			return fmt.Errorf("import the demo protection profile: %w", err)
+		}
+	}
 	if w.AlreadyPresent {
 		fmt.Fprintf(out, "Demo world already present; demo logins use the password %q.\n", DemoPassword)
 		return nil

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/dajia-project/dajia/internal/demo"
 	"github.com/dajia-project/dajia/internal/detect"
 	"github.com/dajia-project/dajia/internal/pipeline"
 	"github.com/dajia-project/dajia/internal/stream"
@@ -35,39 +33,42 @@ func (d *detection) close() {
 	}
 }
 
-// startDetection starts the pipeline when a protection profile is
-// configured (or the demo runs); its goroutines stop with bg.
+// startDetection starts the pipeline when there is something to protect:
+// the profile file given, or else the profile kept in the database (the
+// imported brand data plus every verified trademark); its goroutines stop
+// with bg.
 func (m *Main) startDetection(ctx, bg context.Context) error {
-	var raw []byte
-	source := m.Config.DetectProfile
-	switch {
-	case source != "":
-		f, err := os.Open(source)
-		if err != nil {
-			return usagef("--detect-profile: %v", err)
-		}
-		raw, err = io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return usagef("--detect-profile: %v", err)
-		}
-	case m.Config.Demo:
-		raw, source = demo.DetectProfile(), "demo"
-	default:
-		m.Log.Info("proactive detection is off: give --detect-profile to score new listings")
-		return nil
-	}
-	profile, err := detect.ParseProfile(bytes.NewReader(raw))
-	if err != nil {
-		return usagef("--detect-profile %s: %v", source, err)
-	}
-	engine, err := detect.Compile(profile, detect.Options{})
-	if err != nil {
-		return usagef("--detect-profile %s: %v", source, err)
-	}
 	sys, err := system(ctx, m.App)
 	if err != nil {
 		return err
+	}
+	var profile *detect.Profile
+	var load func(context.Context) (*detect.Profile, error)
+	source := m.Config.DetectProfile
+	if source != "" {
+		raw, err := os.ReadFile(source)
+		if err != nil {
+			return usagef("--detect-profile: %v", err)
+		}
+		if profile, err = detect.ParseProfile(bytes.NewReader(raw)); err != nil {
+			return usagef("--detect-profile %s: %v", source, err)
+		}
+	} else {
+		// The profile kept in the database: imported data plus the
+		// verified marks on file, re-read as it changes.
+		load = func(ctx context.Context) (*detect.Profile, error) { return m.App.ProtectionProfile(ctx, sys) }
+		if profile, err = load(ctx); err != nil {
+			return err
+		}
+		source = "database"
+		if len(profile.Brands) == 0 {
+			m.Log.Info("proactive detection is off: no verified trademark on file and no profile imported (dajia profile import, or --detect-profile); restart after adding one")
+			return nil
+		}
+	}
+	engine, err := detect.Compile(profile, detect.Options{})
+	if err != nil {
+		return usagef("protection profile from %s: %v", source, err)
 	}
 
 	d := &detection{}
@@ -100,7 +101,7 @@ func (m *Main) startDetection(ctx, bg context.Context) error {
 		return err
 	}
 	d.relay = &pipeline.Relay{DB: m.DB, Pub: pub, Log: m.Log.With("component", "relay")}
-	det := &pipeline.Detector{App: m.App, Engine: engine, Profile: profile, Sys: sys, RunID: "profile:" + filepath.Base(source)}
+	det := &pipeline.Detector{App: m.App, Engine: engine, Profile: profile, Load: load, Sys: sys, RunID: "profile:" + filepath.Base(source)}
 	m.Detection = d
 	m.workers.Add(2)
 	go func() {

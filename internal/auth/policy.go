@@ -68,6 +68,10 @@ const (
 	// LeadBrandAnswer is the rights holder's confirmation or rejection of a
 	// lead sent to it; Resource.Acting names the organisation asked.
 	LeadBrandAnswer Action = "lead.brand_answer"
+	// ProfileRead reads the protection profile detection scores against;
+	// ProfileWrite imports brand data into it (platform detection staff).
+	ProfileRead  Action = "detect_profile.read"
+	ProfileWrite Action = "detect_profile.write"
 )
 
 // Kind of a resource, for visibility rules.
@@ -217,6 +221,10 @@ func may(p Principal, a Action, r Resource) bool {
 		return p.Platform() && slices.Contains(staffSees[KindLead], p.Role) || p.OrgKind == registry.KindRightsHolder
 	case LeadTriage:
 		return p.Platform() && p.Is(RoleAdmin, RoleInvestigator)
+	case ProfileRead:
+		return p.Platform() && p.Is(RoleAdmin, RoleInvestigator, RoleReviewer)
+	case ProfileWrite:
+		return p.Platform() && p.Is(RoleAdmin, RoleInvestigator)
 	case LeadBrandAnswer:
 		return !p.Platform() && p.OrgKind == registry.KindRightsHolder && p.Is(RoleOwner, RoleMember) && slices.Contains(r.Acting, p.OrgID)
 	}
@@ -226,7 +234,7 @@ func may(p Principal, a Action, r Resource) bool {
 func writes(a Action) bool {
 	switch a {
 	case ActionsRead, ListingRead, SellerRead, NoticeRead, ItemRead, ItemList, OrgRead, OrgList, RightList, AuthzList, UserRead, DocRead, RightRead, AuthzRead, AuditRead, AuditVerify,
-		LeadRead, LeadList:
+		LeadRead, LeadList, ProfileRead:
 		return false
 	}
 	return true

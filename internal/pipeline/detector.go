@@ -22,6 +22,11 @@ type Detector struct {
 	App     *app.App
 	Engine  *detect.Engine
 	Profile *detect.Profile // the protection profile Engine was compiled from
+	// Load, when set, re-reads the profile every OwnersEvery (for a profile
+	// kept in the database), so imported data and newly verified marks
+	// are scored without a restart; a profile that fails to load or
+	// compile keeps the previous one.
+	Load func(ctx context.Context) (*detect.Profile, error)
 	// Sys is the platform's System principal, under which leads are recorded.
 	Sys auth.Principal
 	// RunID names the detection run in each lead (e.g. the profile's file
@@ -39,7 +44,7 @@ type Detector struct {
 // Handle scores a batch of events and stores their leads in one
 // transaction; it is idempotent per listing version.
 func (d *Detector) Handle(ctx context.Context, events []stream.ListingEvent) error {
-	owners, err := d.brandOwners(ctx)
+	owners, engine, err := d.current(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,7 +63,7 @@ func (d *Detector) Handle(ctx context.Context, events []stream.ListingEvent) err
 		if l.ID == "" {
 			l.ID = ev.ListingID
 		}
-		r := d.Engine.Score(l, detect.SellerFacts{})
+		r := engine.Score(l, detect.SellerFacts{})
 		if r.Verdict != detect.CounterfeitSuspected {
 			continue
 		}
@@ -78,10 +83,9 @@ func (d *Detector) Handle(ctx context.Context, events []stream.ListingEvent) err
 	})
 }
 
-// brandOwners maps each protected brand to the rights holder whose
-// verified trademark carries one of the brand's names, so that a lead can
-// be sent to the brand. A brand no verified mark names has no owner.
-func (d *Detector) brandOwners(ctx context.Context) (map[string]string, error) {
+// current returns the brand owners and the engine, refreshing both every
+// OwnersEvery.
+func (d *Detector) current(ctx context.Context) (map[string]string, *detect.Engine, error) {
 	every := d.OwnersEvery
 	if every <= 0 {
 		every = 10 * time.Minute
@@ -89,8 +93,27 @@ func (d *Detector) brandOwners(ctx context.Context) (map[string]string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.owners != nil && time.Since(d.ownersAt) < every {
-		return d.owners, nil
+		return d.owners, d.Engine, nil
 	}
+	if d.Load != nil && d.owners != nil { // the first batch uses the profile given
+		if prof, err := d.Load(ctx); err == nil && len(prof.Brands) > 0 {
+			if eng, err := detect.Compile(prof, detect.Options{}); err == nil {
+				d.Profile, d.Engine = prof, eng
+			}
+		}
+	}
+	owners, err := d.brandOwners(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.owners, d.ownersAt = owners, time.Now()
+	return owners, d.Engine, nil
+}
+
+// brandOwners maps each protected brand to the rights holder whose
+// verified trademark carries one of the brand's names, so that a lead can
+// be sent to the brand. A brand no verified mark names has no owner.
+func (d *Detector) brandOwners(ctx context.Context) (map[string]string, error) {
 	type mark struct{ text, owner string }
 	var marks []mark
 	page := store.Page{Limit: 500}
@@ -127,7 +150,6 @@ func (d *Detector) brandOwners(ctx context.Context) (map[string]string, error) {
 			}
 		}
 	}
-	d.owners, d.ownersAt = owners, time.Now()
 	return owners, nil
 }
 

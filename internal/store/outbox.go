@@ -133,9 +133,23 @@ func (db *DB) Setting(ctx context.Context, key string, init func() string) (stri
 	return v, err
 }
 
-// SetSetting stores a setting, replacing its value.
-func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	if _, err := db.exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+// LookupSetting returns a stored setting and whether it exists.
+func (q *Querier) LookupSetting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := q.q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetSetting stores a setting, replacing its value (in a transaction when
+// called on a Tx).
+func (q *Querier) SetSetting(ctx context.Context, key, value string) error {
+	if _, err := q.exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 		return fmt.Errorf("store setting %s: %w", key, err)
 	}
 	return nil
