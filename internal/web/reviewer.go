@@ -469,6 +469,7 @@ type rvRegistryPage struct {
 	Rows   []rvRegRow
 	Pager  Pager
 	Done   string
+	Form   slForm // a refusal of an object not in this view
 }
 
 var rvKinds = map[string]auth.Action{"orgs": auth.OrgReview, "rights": auth.RightReview, "authorizations": auth.AuthzReview}
@@ -479,6 +480,9 @@ func (s *Server) rvRegistry(w http.ResponseWriter, r *http.Request, sess session
 
 func (s *Server) rvShowRegistry(w http.ResponseWriter, r *http.Request, sess session, status int, failedID string, fs slForm, typed string) error {
 	ctx, p, q, kind := r.Context(), sess.principal, r.URL.Query(), r.PathValue("kind")
+	if r.Method == http.MethodPost {
+		q = r.PostForm // the view the form came from
+	}
 	act, ok := rvKinds[kind]
 	if !ok {
 		return fault.ErrNotFound
@@ -543,8 +547,11 @@ func (s *Server) rvShowRegistry(w http.ResponseWriter, r *http.Request, sess ses
 		row := &pg.Rows[i]
 		row.StateLabel = slLabel(pg.Lang, fmt.Sprintf("rv.reg.state.%s", row.State), row.State)
 		if row.ID == failedID {
-			row.Form, row.Typed = fs, typed
+			row.Form, row.Typed, failedID = fs, typed, ""
 		}
+	}
+	if failedID != "" {
+		pg.Form = fs
 	}
 	pg.Pager = pagerFor(r, next)
 	s.render(w, r, status, "rv_registry.html", pg)

@@ -181,6 +181,7 @@ type sellerRow struct {
 	Statements []slStatement
 	CanCounter bool
 	CanAppeal  bool
+	LegalRefs  []string // the laws the case is handled under
 }
 
 type sellerPage struct {
@@ -227,6 +228,11 @@ func (s *Server) sellerHome(w http.ResponseWriter, r *http.Request, sess session
 		row := sellerRow{ItemSummary: sum, StateLabel: slStateLabel(pg.Lang, sum.State), Deadlines: slDeadlineRows(pg.Lang, v, now, true),
 			Statements: slStatements(pg.Lang, v)}
 		row.CanCounter, row.CanAppeal = s.slCounterProfiles(v) != nil, s.slAppealOpen(v)
+		for _, sc := range v.Case.Scopes {
+			if p, err := s.app.Profiles().Profile(sc.Profile); err == nil {
+				row.LegalRefs = append(row.LegalRefs, p.LegalRefs...)
+			}
+		}
 		pg.Rows = append(pg.Rows, row)
 	}
 	switch pg.Sort {
