@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -59,6 +60,7 @@ func benchEndToEnd(b *testing.B, workers, batch int) {
 	opts := ConsumerOptions{Batch: batch, MaxAckPending: 4 * batch * workers}
 	b.SetBytes(bytes / int64(b.N))
 	b.ResetTimer()
+	cpu0 := cpuTime(b)
 	start := time.Now()
 	for w := range workers {
 		runWorker(b, newConsumer(b, openStream(b, connect(b, srv, fmt.Sprintf("worker-%d", w)), cfg), opts), h)
@@ -75,9 +77,23 @@ func benchEndToEnd(b *testing.B, workers, batch int) {
 		b.Fatalf("handled %d of %d events", handled.Load(), b.N)
 	}
 	elapsed := time.Since(start)
+	cpu := cpuTime(b) - cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	// CPU per event (publisher, server and workers all in this process) is
+	// what the machine's other load does not change.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
 	b.ReportMetric(float64(b.N)/published.Seconds(), "published/s")
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkPublish measures publishing alone, in batches of 1,000.
@@ -97,10 +113,13 @@ func BenchmarkPublish(b *testing.B) {
 	}
 	b.SetBytes(int64(len(evs[0].Payload)))
 	b.ResetTimer()
+	cpu0 := cpuTime(b)
 	for i := 0; i < len(evs); i += 1000 {
 		if err := p.Publish(b.Context(), evs[i:min(i+1000, len(evs))]); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu := cpuTime(b) - cpu0
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
 }
