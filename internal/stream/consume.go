@@ -161,15 +161,15 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 func (c *Consumer) work(ctx context.Context, h Handler) error {
 	for ctx.Err() == nil {
 		msgs, err := c.fetch(ctx)
+		if len(msgs) > 0 && !c.handle(ctx, msgs, h) {
+			c.pause(ctx) // do not spin through the stream while h fails
+		}
 		if err != nil && ctx.Err() == nil {
 			if fatal(err) {
 				return fmt.Errorf("fetch from %s: %w", c.opts.Durable, err)
 			}
 			c.log.Warn("fetch failed", "err", err)
 			c.pause(ctx)
-		}
-		if len(msgs) > 0 && !c.handle(ctx, msgs, h) {
-			c.pause(ctx) // do not spin through the stream while h fails
 		}
 	}
 	return nil
