@@ -77,6 +77,10 @@ type NoticeInput struct {
 	// Partial accepts the valid items and reports the others instead of
 	// refusing the whole notice.
 	Partial bool
+	// DryRun checks everything and files nothing: the receipt lists the
+	// items that would be opened (without ids) and, with Partial, the
+	// items refused (the web's "validate the CSV first" step).
+	DryRun bool
 }
 
 // AttestationRecord is an attestation as confirmed: the exact versioned
@@ -503,6 +507,12 @@ func (a *App) FileNotice(ctx context.Context, p auth.Principal, in NoticeInput) 
 			return rc, v
 		}
 		rc.Rejected = v.Fields
+	}
+	if in.DryRun {
+		for _, pl := range plan {
+			rc.Items = append(rc.Items, ItemReceipt{ListingID: pl.listing.ID, State: "valid", DuplicateOf: pl.dupOf, Line: pl.in.Line})
+		}
+		return rc, nil
 	}
 
 	n := Notice{ID: id.New("ntc", now), NotifierOrgID: principal.ID, NotifierName: principal.LegalName, FiledByOrgID: p.OrgID,
