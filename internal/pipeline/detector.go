@@ -39,6 +39,10 @@ type Detector struct {
 	mu       sync.Mutex
 	owners   map[string]string // brand id → rights holder org id
 	ownersAt time.Time
+	// write serialises the workers' lead transactions on SQLite, which has
+	// one writer: waiting on a mutex is far cheaper than SQLite's busy
+	// retries. Scoring stays parallel.
+	write sync.Mutex
 }
 
 // Handle scores a batch of events and stores their leads in one
@@ -72,6 +76,10 @@ func (d *Detector) Handle(ctx context.Context, events []stream.ListingEvent) err
 	}
 	if len(leads) == 0 {
 		return nil
+	}
+	if d.App.DB().Engine() == "sqlite" {
+		d.write.Lock()
+		defer d.write.Unlock()
 	}
 	return d.App.DB().Tx(ctx, func(tx *store.Tx) error {
 		for _, in := range leads {
