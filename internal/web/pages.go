@@ -174,20 +174,6 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request, sess session) erro
 	return nil
 }
 
-type reviewPage struct {
-	base
-	Items []app.ItemSummary
-}
-
-func (s *Server) review(w http.ResponseWriter, r *http.Request, sess session) error {
-	items, err := s.app.ReviewQueue(r.Context(), sess.principal, 100)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "review.html", &reviewPage{base: sess.base(r, s, "review.title"), Items: items})
-	return nil
-}
-
 type registerPage struct {
 	base
 	Entries []app.RegisterEntry
