@@ -733,3 +733,76 @@ func (b *tab) shoot(s shot, file string) {
 	}
 	b.checkConsole(step)
 }
+
+// TestBrowserBulkNotice: a rights holder uploads a CSV of listings, sees
+// the check name the bad row with its line, fixes the file and uploads it
+// again, files the notice and tracks it among its notices.
+func TestBrowserBulkNotice(t *testing.T) {
+	journey(t, func(t *testing.T, b *tab) {
+		dir := t.TempDir()
+		write := func(name, rows string) string {
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, []byte("listing_id,right_id,infringement_type,evidence_ids,note\n"+rows), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		// L-4-3 and L-9-3 are AURORA shoes sold in China that no notice
+		// names yet; L-999-9 does not exist.
+		bad := write("bad.csv", "L-4-3,,counterfeit,,\nL-999-9,,counterfeit,,\n")
+		good := write("good.csv", "L-4-3,,counterfeit,,\nL-9-3,,counterfeit,,\n")
+
+		b.login("owner")
+		b.visit("/notices/upload")
+		b.expect(translate(b.lang, "rh.upload.title"))
+		b.upload("#csv", bad)
+		b.choose("#right_id", b.eval(`[...document.querySelectorAll("#right_id option")].find(o => o.text.includes("31245678")).value`))
+		b.checkAll(`input[type="checkbox"][name^="attest."]`)
+		b.fill("#explanation", "Our registered mark on shoes we did not make.")
+		b.fill("#signature", "IP Manager")
+		b.click(`form[action="/notices/upload"] button[type="submit"]`)
+		b.expect(translate(b.lang, "rh.upload.summary", "valid", 1, "bad", 1), "L-999-9")
+		if got := b.eval(`document.querySelector("#problems tbody td").innerText`); got != "3" {
+			t.Fatalf("the problem is on line %q, want 3\n%s", got, b.pageText())
+		}
+
+		// Fix the file and upload it again.
+		b.upload("#csv", good)
+		b.checkAll(`input[type="checkbox"][name^="attest."]`)
+		b.click(`form[action="/notices/upload"] button[type="submit"]`)
+		b.expect(translate(b.lang, "rh.upload.summary", "valid", 2, "bad", 0))
+		b.click(`form[action="/notices/upload/file"] button[type="submit"]`)
+		b.expect(translate(b.lang, "rh.notice.received"), "L-4-3", "L-9-3")
+		notice := strings.TrimPrefix(b.eval(`location.pathname`), "/notices/")
+
+		// Tracking: the notice is among the brand's notices.
+		b.visit("/notices")
+		b.expect(translate(b.lang, "rh.notices.title"))
+		b.click(fmt.Sprintf(`a[href="/notices/%s"]`, notice))
+		b.expect(translate(b.lang, "rh.notice.title", "id", notice), "L-4-3", "L-9-3")
+	})
+}
+
+// checkAll ticks every checkbox matching sel that is not ticked yet.
+func (b *tab) checkAll(sel string) {
+	b.t.Helper()
+	n := b.eval(fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, sel))
+	if n == "0" {
+		b.t.Fatalf("no %s on the page\n%s", sel, b.pageText())
+	}
+	b.do("tick every "+sel, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		nodes, err := chromedp.Nodes(chromedp.CSSAll(sel), chromedp.NodeVisible)(ctx, t)
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			if _, ok := n.Attribute("checked"); ok {
+				continue
+			}
+			if _, err := chromedp.MouseClickNode(n)(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
