@@ -95,7 +95,7 @@ func (m *Main) startDetection(ctx, bg context.Context) error {
 		d.close()
 		return err
 	}
-	consumer, err := st.Consumer(ctx, stream.ConsumerOptions{Logger: m.Log.With("component", "detector")})
+	consumer, err := st.Consumer(ctx, stream.ConsumerOptions{Workers: 2, Logger: m.Log.With("component", "detector")})
 	if err != nil {
 		d.close()
 		return err
