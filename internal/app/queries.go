@@ -22,7 +22,8 @@ type Deadline struct {
 	Profile         string    `json:"profile"`
 	DueAt           time.Time `json:"due_at"`
 	LatestAt        time.Time `json:"latest_at,omitzero"`
-	Local           string    `json:"local"`
+	Local           string    `json:"local"`    // the due instant in the profile's zone, in English
+	LocalZH         string    `json:"local_zh"` // the same in Chinese
 	Calendar        string    `json:"calendar"`
 	CalendarVersion string    `json:"calendar_version"`
 	Rule            string    `json:"rule,omitempty"`
@@ -53,8 +54,8 @@ func (a *App) itemView(ctx context.Context, q *store.Querier, p auth.Principal, 
 		if t.Kind == "reminder" {
 			continue
 		}
-		en, _ := formatDue(t.DueAt, t.Profile)
-		v.Deadlines = append(v.Deadlines, Deadline{ID: t.ID, Kind: t.Kind, Profile: t.Profile, DueAt: t.DueAt, LatestAt: t.LatestAt, Local: en,
+		en, zh := formatDue(t.DueAt, t.Profile)
+		v.Deadlines = append(v.Deadlines, Deadline{ID: t.ID, Kind: t.Kind, Profile: t.Profile, DueAt: t.DueAt, LatestAt: t.LatestAt, Local: en, LocalZH: zh,
 			Calendar: t.Calendar, CalendarVersion: t.CalendarVersion, Rule: t.Rule, RuleRef: t.RuleRef, Status: t.Status})
 	}
 	sts, err := q.ItemStatements(ctx, it.ID)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dajia-project/dajia/internal/app"
 )
 
 //go:embed locales/*.json
@@ -78,4 +80,19 @@ func formatDate(lang string, t time.Time) string {
 		return fmt.Sprintf("%d年%d月%d日 %s UTC", t.Year(), t.Month(), t.Day(), t.Format("15:04"))
 	}
 	return t.Format("2 Jan 2006 15:04 UTC")
+}
+
+// localDue is a deadline's instant in its legal profile's time zone, in
+// the page's language ("14 December 2026 24:00 (Asia/Shanghai)",
+// "2026年12月14日 24:00（Asia/Shanghai）").
+func localDue(lang string, d app.Deadline) string {
+	if lang == "zh" && d.LocalZH != "" {
+		return d.LocalZH
+	}
+	return d.Local
+}
+
+// deadlineKind names a kind of deadline in the page's language.
+func deadlineKind(lang, kind string) string {
+	return slLabel(lang, fmt.Sprintf("seller.deadline.%s", kind), strings.ReplaceAll(kind, "_", " "))
 }

@@ -266,7 +266,7 @@ func slDeadlineRows(l string, v app.ItemView, now time.Time, runningOnly bool) [
 			continue
 		}
 		out = append(out, slDeadlineRow{Label: slLabel(l, fmt.Sprintf("seller.deadline.%s", d.Kind), d.Kind), Profile: d.Profile, Due: d.DueAt,
-			Local: d.Local, Rule: d.RuleRef, Overdue: running && d.DueAt.Before(now)})
+			Local: localDue(l, d), Rule: d.RuleRef, Overdue: running && d.DueAt.Before(now)})
 	}
 	slices.SortFunc(out, func(a, b slDeadlineRow) int { return a.Due.Compare(b.Due) })
 	return out
