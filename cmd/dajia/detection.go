@@ -66,7 +66,8 @@ func (m *Main) startDetection(ctx, bg context.Context) error {
 			return nil
 		}
 	}
-	engine, err := detect.Compile(profile, detect.Options{})
+	flood := &detect.FloodGuard{}
+	engine, err := detect.Compile(profile, detect.Options{Flood: flood})
 	if err != nil {
 		return usagef("protection profile from %s: %v", source, err)
 	}
@@ -101,7 +102,7 @@ func (m *Main) startDetection(ctx, bg context.Context) error {
 		return err
 	}
 	d.relay = &pipeline.Relay{DB: m.DB, Pub: pub, Log: m.Log.With("component", "relay")}
-	det := &pipeline.Detector{App: m.App, Engine: engine, Profile: profile, Load: load, Sys: sys, RunID: "profile:" + filepath.Base(source)}
+	det := &pipeline.Detector{App: m.App, Engine: engine, Profile: profile, Load: load, Flood: flood, Log: m.Log.With("component", "detector"), Sys: sys, RunID: "profile:" + filepath.Base(source)}
 	m.Detection = d
 	m.workers.Add(2)
 	go func() {

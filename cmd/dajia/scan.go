@@ -59,7 +59,8 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("profile %s: %w", *profilePath, err)
 	}
 	profileDir := filepath.Dir(*profilePath)
-	engine, err := detect.Compile(profile, detect.Options{Threshold: *threshold, ResolveImage: func(p string) (pdq.Hash, int, error) {
+	flood := &detect.FloodGuard{}
+	engine, err := detect.Compile(profile, detect.Options{Threshold: *threshold, Flood: flood, ResolveImage: func(p string) (pdq.Hash, int, error) {
 		return hashLocal(profileDir, p, lim)
 	}})
 	if err != nil {
@@ -146,6 +147,10 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	bar.done(scored)
 	fmt.Fprintf(stderr, "%d listings scored, %d counterfeit_suspected, %d malformed lines skipped\n", scored, flagged, bad)
+	for _, q := range flood.Quarantined() {
+		fmt.Fprintf(stderr, "quarantined reference image %s of brand %s: it matched %d of %d listings with images; check or replace the photo (its later matches were ignored)\n",
+			q.ReferenceImage, q.Brand, q.Matches, q.Scored)
+	}
 	if *labels != "" {
 		m.Finish()
 		fmt.Fprintf(stderr, "against %s: precision %.4f, recall %.4f, F1 %.4f (TP %d, FP %d, FN %d, TN %d)\n",

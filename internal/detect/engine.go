@@ -43,6 +43,9 @@ type Options struct {
 	// ResolveImage turns a profile image's path into its PDQ hash and
 	// quality. Compile fails on a path entry when it is nil.
 	ResolveImage func(path string) (pdq.Hash, int, error)
+	// Flood, when set, quarantines reference images that match far too
+	// many listings (see FloodGuard).
+	Flood *FloodGuard
 }
 
 // Engine scores listings against a compiled profile and rule set. It is
@@ -64,6 +67,7 @@ type Engine struct {
 	rates    Rates
 	baseline *Baseline
 	scratch  *sync.Pool
+	flood    *FloodGuard
 }
 
 type patKind uint8
@@ -97,7 +101,7 @@ type imageInfo struct {
 // word, and compiles the rules. Errors name the profile entry or rule.
 func Compile(p *Profile, opts Options) (*Engine, error) {
 	e := &Engine{
-		thr: opts.Threshold, rev: opts.ReviewThreshold, radius: opts.ImageRadius,
+		thr: opts.Threshold, rev: opts.ReviewThreshold, radius: opts.ImageRadius, flood: opts.Flood,
 		rates: opts.Rates, baseline: opts.Baseline,
 		refIdx: pdq.NewIndex(), negIdx: pdq.NewIndex(), brandIdx: map[string]int{},
 	}

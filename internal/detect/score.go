@@ -33,7 +33,10 @@ const (
 	SignalPrice      = "price"
 	SignalImage      = "image"
 	SignalNegative   = "negative_image"
-	SignalSeller     = "seller"
+	// SignalQuarantined: the listing matched a reference image that the
+	// flood guard quarantined; the match did not count.
+	SignalQuarantined = "image_quarantined"
+	SignalSeller      = "seller"
 )
 
 // MaxTextSignals bounds the text spans reported per listing.
@@ -292,6 +295,7 @@ func (e *Engine) imageFeatures(l catalog.Listing, seller SellerFacts, r *Result)
 		return
 	}
 	best := -1
+	counted := false
 	for i, img := range l.Images {
 		if img.PDQ == "" {
 			continue
@@ -299,6 +303,10 @@ func (e *Engine) imageFeatures(l catalog.Listing, seller SellerFacts, r *Result)
 		h, err := pdq.ParseHash(img.PDQ)
 		if err != nil {
 			continue
+		}
+		if e.flood != nil && !counted {
+			e.flood.scoredImages()
+			counted = true
 		}
 		var negBrands []int
 		for _, m := range e.negIdx.Search(h, e.radius) {
@@ -315,6 +323,14 @@ func (e *Engine) imageFeatures(l catalog.Listing, seller SellerFacts, r *Result)
 			ri := e.refImgs[m.ID]
 			if slices.Contains(negBrands, ri.brand) {
 				continue
+			}
+			if e.flood != nil {
+				if ok, q := e.flood.match(ri.id, e.brands[ri.brand].id); !ok {
+					r.Signals = append(r.Signals, Signal{Kind: SignalQuarantined, Brand: e.brands[ri.brand].id, Image: i,
+						ReferenceImage: ri.id, Distance: m.Distance,
+						Detail: fmt.Sprintf("reference image quarantined: it matched %d of %d listings with images scored in the window", q.Matches, q.Scored)})
+					continue
+				}
 			}
 			if best < 0 || m.Distance < f.ImageDistance {
 				best = ri.brand

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,10 @@ type Detector struct {
 	App     *app.App
 	Engine  *detect.Engine
 	Profile *detect.Profile // the protection profile Engine was compiled from
+	// Flood is the flood guard the engine was compiled with, if any; it
+	// is kept across reloads, and new quarantines are logged.
+	Flood *detect.FloodGuard
+	Log   *slog.Logger
 	// Load, when set, re-reads the profile every OwnersEvery (for a profile
 	// kept in the database), so imported data and newly verified marks
 	// are scored without a restart; a profile that fails to load or
@@ -43,6 +48,24 @@ type Detector struct {
 	// one writer: waiting on a mutex is far cheaper than SQLite's busy
 	// retries. Scoring stays parallel.
 	write sync.Mutex
+	// reported counts the quarantines already logged.
+	reported int
+}
+
+// reportQuarantines logs reference images the flood guard newly
+// quarantined, for the detection team to check.
+func (d *Detector) reportQuarantines() {
+	if d.Flood == nil || d.Log == nil {
+		return
+	}
+	qs := d.Flood.Quarantined()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, q := range qs[min(d.reported, len(qs)):] {
+		d.Log.Warn("reference image quarantined: it matched far too many listings; check or replace it", "brand", q.Brand,
+			"reference_image", q.ReferenceImage, "matches", q.Matches, "listings_with_images", q.Scored)
+	}
+	d.reported = max(d.reported, len(qs))
 }
 
 // Handle scores a batch of events and stores their leads in one
@@ -74,6 +97,7 @@ func (d *Detector) Handle(ctx context.Context, events []stream.ListingEvent) err
 		leads = append(leads, app.LeadInput{ListingID: ev.ListingID, ListingVersion: ev.Version, ListingTitle: l.Title,
 			SellerID: ch.SellerID, BrandOwnerOrgID: owners[r.Features.Brand], RunID: d.RunID, Result: r})
 	}
+	d.reportQuarantines()
 	if len(leads) == 0 {
 		return nil
 	}
@@ -105,7 +129,7 @@ func (d *Detector) current(ctx context.Context) (map[string]string, *detect.Engi
 	}
 	if d.Load != nil && d.owners != nil { // the first batch uses the profile given
 		if prof, err := d.Load(ctx); err == nil && len(prof.Brands) > 0 {
-			if eng, err := detect.Compile(prof, detect.Options{}); err == nil {
+			if eng, err := detect.Compile(prof, detect.Options{Flood: d.Flood}); err == nil {
 				d.Profile, d.Engine = prof, eng
 			}
 		}
