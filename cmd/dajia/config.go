@@ -62,6 +62,15 @@ type Config struct {
 	// NATSURL is an external NATS server with JetStream (DAJIA_NATS_URL);
 	// when empty the server runs inside dajia, storing under --data-dir.
 	NATSURL string
+	// NATSListen opens the embedded NATS server to network clients on this
+	// address (DAJIA_NATS_LISTEN), so that `dajia worker` processes can
+	// join; empty keeps it in-process. No authentication: use loopback or
+	// a private network.
+	NATSListen string
+	// DetectWorkers is the number of detection workers in this process
+	// (DAJIA_DETECT_WORKERS, default 2; 0 in serve leaves scoring to
+	// `dajia worker` processes).
+	DetectWorkers int
 }
 
 func env(name, def string) string {
@@ -106,9 +115,16 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", envDuration("DAJIA_WEBHOOK_LEASE", 0), "how long a claimed delivery waits before another attempt after a crash; default timeout + 1m (DAJIA_WEBHOOK_LEASE)")
 	c.IdentifierKey = os.Getenv("DAJIA_IDENTIFIER_KEY")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("DAJIA_SMTP_URL", ""), "e-mail inbox messages through this SMTP server, e.g. smtp://user:pw@mail:587?from=dajia@example.com (DAJIA_SMTP_URL)")
-	fs.StringVar(&c.DetectProfile, "detect-profile", env("DAJIA_DETECT_PROFILE", ""), "protection profile JSON; turns on proactive detection of new listings (DAJIA_DETECT_PROFILE)")
-	fs.StringVar(&c.NATSURL, "nats-url", env("DAJIA_NATS_URL", ""), "external NATS server with JetStream for the listing stream; embedded when empty (DAJIA_NATS_URL)")
+	c.detectFlags(fs)
+	fs.StringVar(&c.NATSListen, "nats-listen", env("DAJIA_NATS_LISTEN", ""), "open the embedded NATS server on this address for dajia worker processes, e.g. 127.0.0.1:4223 (DAJIA_NATS_LISTEN)")
 	c.AdminPassword = os.Getenv("DAJIA_ADMIN_PASSWORD")
+}
+
+// detectFlags registers the flags of the detection workers (serve and worker).
+func (c *Config) detectFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DetectProfile, "detect-profile", env("DAJIA_DETECT_PROFILE", ""), "protection profile JSON to score with instead of the one kept in the database (DAJIA_DETECT_PROFILE)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("DAJIA_NATS_URL", ""), "NATS server with JetStream for the listing stream; serve embeds one when empty (DAJIA_NATS_URL)")
+	fs.IntVar(&c.DetectWorkers, "detect-workers", int(envInt("DAJIA_DETECT_WORKERS", 2)), "detection workers in this process (DAJIA_DETECT_WORKERS)")
 }
 
 func envDuration(name string, def time.Duration) time.Duration {

@@ -21,7 +21,7 @@ import (
 func TestServeDetectsCounterfeitListings(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, AdminEmail: "admin@example.com", AdminPassword: "admin-password-1",
-		Demo: true, MaxUploadBytes: 1 << 20, LogFormat: "text", LogLevel: "error"}
+		Demo: true, MaxUploadBytes: 1 << 20, LogFormat: "text", LogLevel: "error", DetectWorkers: 2}
 	m := NewMain(cfg, io.Discard, io.Discard)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -89,4 +89,44 @@ func waitLead(t *testing.T, c *client, listingID string) map[string]any {
 	}
 	t.Fatalf("no lead for %s within 30 s; leads: %s", listingID, strings.Join(seen, ", "))
 	return nil
+}
+
+// TestWorkerProcessScoresServesStream: serve relays only (no workers of
+// its own) and opens its embedded NATS server on a local port; a
+// `dajia worker` joining it scores a new listing into a lead.
+func TestWorkerProcessScoresServesStream(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, AdminEmail: "admin@example.com", AdminPassword: "admin-password-1",
+		Demo: true, MaxUploadBytes: 1 << 20, LogFormat: "text", LogLevel: "error", NATSListen: "127.0.0.1:0"}
+	m := NewMain(cfg, io.Discard, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	url := m.Detection.srv.ClientURL()
+	if url == "" {
+		t.Fatal("--nats-listen opened no address")
+	}
+	if code := run(context.Background(), []string{"worker", "--data-dir", dir}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("worker without --nats-url: exit %d, want 2", code)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"worker", "--data-dir", dir, "--nats-url", url, "--detect-workers", "1", "--log-level", "error"}, io.Discard, io.Discard)
+	}()
+	admin := login(t, m.URL(), "admin@example.com", "admin-password-1")
+	key := admin.must(201, "POST", "/api/v1/api-keys", map[string]any{"role": "integration", "name": "market"})["key"].(string)
+	market := &client{t: t, base: m.URL(), key: key}
+	market.must(201, "PUT", "/api/v1/listings/W-1", map[string]any{"id": "W-1", "seller_id": "S-4",
+		"title": "LOTUS 莲花 handbag A货 replica", "price": map[string]any{"amount": "99.00", "currency": "CNY"},
+		"category": "bags", "markets": []string{"CN"}, "updated_at": time.Now().UTC().Format(time.RFC3339)})
+	inv := login(t, m.URL(), "investigator@demo.dajia.local", demo.Password)
+	if l := waitLead(t, inv, "W-1"); l["brand_id"] != "lotus" {
+		t.Errorf("lead from the worker: %v", l)
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Errorf("worker exit %d after Ctrl-C, want 0", code)
+	}
 }

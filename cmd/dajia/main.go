@@ -46,6 +46,7 @@ Usage:
   dajia hash FILE...                                                  print each image's PDQ hash as "hash,quality,file"
   dajia scan --profile P.json [--all] [--labels T.ndjson] L.ndjson    score listings offline; suspected ones as JSON lines
   dajia demo generate --listings N --seed S --out DIR                 write a synthetic marketplace with ground truth
+  dajia worker --nats-url URL [--detect-workers N]                    score listings from serve's stream in another process
   dajia profile export [--out FILE]                                   write the protection profile (imported data + verified marks)
   dajia profile import FILE                                           replace the imported profile data (validated first)
 
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], stdout, stderr)
 	case "profile":
 		err = cmdProfile(ctx, args[1:], stdout, stderr)
+	case "worker":
+		err = cmdWorker(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
