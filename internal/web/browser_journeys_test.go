@@ -190,7 +190,7 @@ func TestBrowserOnboardingToVerifiedRight(t *testing.T) {
 		b.expectPath("/rights")
 		b.expectMessage("rights.title")
 		row := b.eval(fmt.Sprintf(`([...document.querySelectorAll("main tbody tr")].find(r => r.innerText.includes(%q)) || {innerText: ""}).innerText`, tmNo))
-		if !strings.Contains(row, mark) || !strings.Contains(row, "verified") || !strings.Contains(row, translate(b.lang, "common.yes")) {
+		if !strings.Contains(row, mark) || !strings.Contains(row, codeLabel(b.lang, "review", "verified")) || !strings.Contains(row, translate(b.lang, "common.yes")) {
 			t.Fatalf("the trademark is not shown verified and usable: %q\n%s", row, b.pageText())
 		}
 	})
@@ -401,7 +401,7 @@ func TestBrowserAdminWebhookDeliveries(t *testing.T) {
 		b.expectPath("/admin/webhooks/" + ep.ID)
 		b.expect(translate(b.lang, "adm.webhook.log"), ep.ID)
 		var rows []struct{ Topic, State, Last string }
-		if err := json.Unmarshal([]byte(b.eval(`JSON.stringify([...document.querySelectorAll("main tbody tr")].map(r => ({Topic: r.cells[0].innerText, State: r.cells[2].innerText, Last: r.cells[4].innerText})))`)), &rows); err != nil {
+		if err := json.Unmarshal([]byte(b.eval(`JSON.stringify([...document.querySelectorAll("main tbody tr")].map(r => ({Topic: r.cells[0].innerText, State: r.cells[2].querySelector("[data-state]").dataset.state, Last: r.cells[4].innerText})))`)), &rows); err != nil {
 			t.Fatal(err)
 		}
 		if len(rows) != len(got) {

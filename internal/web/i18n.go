@@ -96,3 +96,11 @@ func localDue(lang string, d app.Deadline) string {
 func deadlineKind(lang, kind string) string {
 	return slLabel(lang, fmt.Sprintf("seller.deadline.%s", kind), strings.ReplaceAll(kind, "_", " "))
 }
+
+// codeLabel names a code of the data (a review state, an organisation
+// kind, a delivery state: group "review", "kind", "delivery") in the
+// page's language; an unknown code shows as itself.
+func codeLabel(lang, group string, code any) string {
+	c := fmt.Sprint(code)
+	return slLabel(lang, fmt.Sprintf("code.%s.%s", group, c), strings.ReplaceAll(c, "_", " "))
+}

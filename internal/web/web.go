@@ -47,7 +47,7 @@ type Server struct {
 // the API's).
 func New(a *app.App, log *slog.Logger, secret []byte) *Server {
 	s := &Server{app: a, log: log, secret: secret, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(), pages: map[string]*template.Template{}}
-	funcs := template.FuncMap{"t": translate, "date": formatDate, "local": localDue, "state": slStateLabel, "deadlineKind": deadlineKind}
+	funcs := template.FuncMap{"t": translate, "date": formatDate, "local": localDue, "state": slStateLabel, "deadlineKind": deadlineKind, "code": codeLabel}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)

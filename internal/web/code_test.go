@@ -1,0 +1,48 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/dajia-project/dajia/internal/registry"
+	"github.com/dajia-project/dajia/internal/store"
+)
+
+// TestCodeLabels: every review state, organisation kind and delivery
+// state the pages show has a label in both languages.
+func TestCodeLabels(t *testing.T) {
+	codes := map[string][]any{
+		"review":   {registry.OrgDraft, registry.OrgSubmitted, registry.OrgVerified, registry.OrgRejected, registry.OrgSuspended, registry.RightRevoked},
+		"kind":     {registry.KindPlatform, registry.KindRightsHolder, registry.KindAgent, registry.KindSeller, registry.KindAgency},
+		"delivery": {store.DeliveryPending, store.DeliveryWaiting, store.DeliveryDelivered, store.DeliveryDead},
+	}
+	for group, values := range codes {
+		for _, v := range values {
+			for _, l := range Languages {
+				key := "code." + group + "." + toString(v)
+				if _, ok := catalogs()[l][key]; !ok {
+					t.Errorf("%s: no %s", l, key)
+				}
+			}
+		}
+	}
+	if got := codeLabel("zh", "review", registry.RightVerified); got != "已核验" {
+		t.Errorf("zh verified: %q", got)
+	}
+	if got := codeLabel("en", "kind", "something_new"); got != "something new" {
+		t.Errorf("unknown code: %q, want it shown as itself", got)
+	}
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case registry.OrgState:
+		return string(x)
+	case registry.RightState:
+		return string(x)
+	case registry.OrgKind:
+		return string(x)
+	case store.DeliveryState:
+		return string(x)
+	}
+	return ""
+}
