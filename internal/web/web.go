@@ -61,6 +61,9 @@ func New(a *app.App, log *slog.Logger, secret []byte) *Server {
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently) // for pages without the layout's icon link
+	})
 	s.mux.HandleFunc("GET /lang", s.switchLang)
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
