@@ -162,7 +162,7 @@ func BenchmarkRules(b *testing.B) {
 	s := &scratch{}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		w.e.rules.eval(&s.vm, s.envFor(&feats[i%len(feats)]), s.hits[:0], nil)
+		w.e.rules.eval(&s.vm, &feats[i%len(feats)], s.ruleEnv(), s.hits[:0], nil)
 	}
 }
 

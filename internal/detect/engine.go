@@ -278,12 +278,11 @@ type scratch struct {
 	env     map[string]any
 }
 
-// envFor fills the pooled rule environment with f.
-func (s *scratch) envFor(f *Features) map[string]any {
+// ruleEnv returns the pooled rule environment (see RuleSet.eval).
+func (s *scratch) ruleEnv() map[string]any {
 	if s.env == nil {
 		s.env = envTemplate()
 	}
-	fillEnv(s.env, f)
 	return s.env
 }
 

@@ -94,16 +94,23 @@ func (e *RuleError) Error() string {
 // concurrent use.
 type RuleSet struct {
 	rules []compiledRule
-	// all evaluates every non-draft rule in one VM run, returning a []any
-	// of bools in the order of active; nil when the rules could not be
-	// combined (eval then runs them one by one).
-	all    *vm.Program
+	// active are the non-draft rules, in order.
 	active []int
+	// all evaluates every active rule without a direct form in one VM
+	// run, returning a []any of bools in the order of active; nil when
+	// there are none or they could not be combined (eval then runs them
+	// one by one).
+	all *vm.Program
+	// vmRules counts the active rules without a direct form.
+	vmRules int
 }
 
 type compiledRule struct {
 	Rule
 	prog *vm.Program // drafts are compiled too (to validate them) but never run
+	// direct is the rule as a Go function when it is in the subset that
+	// compileDirect handles; nil otherwise.
+	direct boolFn
 }
 
 // exprOptions is the environment every rule is checked against. The clock
@@ -161,7 +168,7 @@ func CompileRules(rules []Rule) (*RuleSet, error) {
 			errs = append(errs, exprError(r.ID, err))
 			continue
 		}
-		rs.rules = append(rs.rules, compiledRule{Rule: r, prog: prog})
+		rs.rules = append(rs.rules, compiledRule{Rule: r, prog: prog, direct: compileDirect(prog)})
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("compile rules: %w", errors.Join(errs...))
@@ -170,10 +177,11 @@ func CompileRules(rules []Rule) (*RuleSet, error) {
 	return rs, nil
 }
 
-// combine compiles the non-draft rules into one program "[(r1), (r2), …]":
-// one VM run per listing instead of one per rule. Each rule already compiled
-// alone as a boolean; if the combination does not compile (a construct that
-// cannot be parenthesised), the rules are run one by one.
+// combine compiles the non-draft rules that have no direct form into one
+// program "[(r1), (r2), …]": one VM run per listing instead of one per rule.
+// Each rule already compiled alone as a boolean; if the combination does not
+// compile (a construct that cannot be parenthesised), the rules are run one
+// by one.
 func (rs *RuleSet) combine() {
 	var b strings.Builder
 	b.WriteString("[")
@@ -181,13 +189,20 @@ func (rs *RuleSet) combine() {
 		if r.State == Draft {
 			continue
 		}
-		if len(rs.active) > 0 {
+		rs.active = append(rs.active, i)
+		if r.direct != nil {
+			continue
+		}
+		if rs.vmRules > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n(\n")
 		b.WriteString(r.Expr)
 		b.WriteString("\n)")
-		rs.active = append(rs.active, i)
+		rs.vmRules++
+	}
+	if rs.vmRules == 0 {
+		return
 	}
 	b.WriteString("\n]")
 	opts := exprOptions()
@@ -226,13 +241,17 @@ type RuleHit struct {
 	Outcome Outcome   `json:"outcome,omitempty"`
 }
 
-// eval runs every non-draft rule on env (see fillEnv), appending the hits to hits and the
+// eval runs every non-draft rule on f, appending the hits to hits and the
 // runtime errors to errs. It returns the live score and the strongest live
-// outcome.
-func (rs *RuleSet) eval(machine *vm.VM, env map[string]any, hits []RuleHit, errs []string) (int, Outcome, []RuleHit, []string) {
+// outcome. env (from envTemplate) is filled from f (see fillEnv) only when
+// some rule runs on the VM.
+func (rs *RuleSet) eval(machine *vm.VM, f *Features, env map[string]any, hits []RuleHit, errs []string) (int, Outcome, []RuleHit, []string) {
 	score, outcome := 0, NoOutcome
 	var results []any
+	filled := false
 	if rs.all != nil {
+		fillEnv(env, f)
+		filled = true
 		// A run-time error in one rule fails the combined run; the rules
 		// are then run one by one so that only the failing one is lost.
 		out, err := machine.Run(rs.all, env)
@@ -240,12 +259,21 @@ func (rs *RuleSet) eval(machine *vm.VM, env map[string]any, hits []RuleHit, errs
 			results, _ = out.([]any)
 		}
 	}
-	for k, i := range rs.active {
+	k := 0 // index in results
+	for _, i := range rs.active {
 		r := &rs.rules[i]
 		var fired bool
-		if len(results) == len(rs.active) {
+		switch {
+		case r.direct != nil:
+			fired = r.direct(f)
+		case results != nil && len(results) == rs.vmRules:
 			fired, _ = results[k].(bool)
-		} else {
+			k++
+		default:
+			if !filled {
+				fillEnv(env, f)
+				filled = true
+			}
 			out, err := machine.Run(r.prog, env)
 			if err != nil {
 				errs = append(errs, r.ID+": "+err.Error())

@@ -248,10 +248,8 @@ func TestCombinedRulesAgree(t *testing.T) {
 		l := listing(t, title.String(), "", []string{"shoes", "phones"}[rng.IntN(2)], "100", "CNY")
 		facts := SellerFacts{AccountAgeKnown: true, AccountAgeDays: rng.IntN(60), PriorStrikes: rng.IntN(3)}
 		r := e.Score(l, facts)
-		env := envTemplate()
-		fillEnv(env, &r.Features)
 		var machine vm.VM
-		_, _, hits, errs := alone.eval(&machine, env, nil, nil)
+		_, _, hits, errs := alone.eval(&machine, &r.Features, envTemplate(), nil, nil)
 		if !slices.Equal(hits, r.Rules) || !slices.Equal(errs, r.RuleErrors) {
 			t.Fatalf("%q: combined %v %v, alone %v %v", title.String(), r.Rules, r.RuleErrors, hits, errs)
 		}

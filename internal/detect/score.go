@@ -143,7 +143,7 @@ func (e *Engine) Score(l catalog.Listing, seller SellerFacts) Result {
 	e.priceFeatures(l, &r)
 
 	var score int
-	score, r.Outcome, r.Rules, r.RuleErrors = e.rules.eval(&s.vm, s.envFor(f), nil, nil)
+	score, r.Outcome, r.Rules, r.RuleErrors = e.rules.eval(&s.vm, f, s.ruleEnv(), nil, nil)
 	r.Score = max(0, min(100, score))
 	switch {
 	case r.Score >= e.thr:
