@@ -44,7 +44,7 @@ func Dihedral(img image.Image) ([8]Hash, int) {
 	}
 	q := quality64(&s.a)
 	var coef [256]float32
-	dct64To16(&s.a, &coef)
+	dct64To16Fast(&s.a, &coef)
 	return dihedralFromDCT(&coef), q
 }
 

@@ -108,7 +108,7 @@ func HashImage(img image.Image) (Hash, int) {
 	}
 	q := quality64(&s.a)
 	var coef [256]float32
-	dct64To16(&s.a, &coef)
+	dct64To16Fast(&s.a, &coef)
 	return bitsFromDCT(&coef), q
 }
 
@@ -199,14 +199,51 @@ const (
 	half  = 1 << 15
 )
 
-func clamp8(v int32) uint8 {
-	if uint32(v) <= 255 {
-		return uint8(v)
+// ycbcrLUT splits libjpeg's conversion followed by the reference luma into
+// table lookups, with the same integer arithmetic: for Y, Cb, Cr bytes,
+//
+//	R = Y + crR[Cr], G = Y + (cbG[Cb]+crG[Cr])>>16, B = Y + cbB[Cb]
+//	luma = r[R+clampOff] + g[G+clampOff] + b[B+clampOff]
+//
+// where r, g and b hold the reference's float32 products of the clamped
+// 8-bit channel value, so clamping costs no branch.
+type ycbcrLUT struct {
+	crR, cbB [256]int32 // rounded R and B offsets
+	cbG, crG [256]int32 // G offset terms, 16 fraction bits (rounding in crG)
+	r, g, b  [clampSize]float32
+}
+
+// R, G and B before clamping lie in [-227, 480]; the tables cover
+// [-clampOff, clampSize-clampOff).
+const (
+	clampOff  = 384
+	clampSize = 1024
+)
+
+var ycbcrTables = sync.OnceValue(func() *ycbcrLUT {
+	t := new(ycbcrLUT)
+	for v := range 256 {
+		c := int32(v) - 128
+		t.crR[v] = (fixR*c + half) >> 16
+		t.cbB[v] = (fixB*c + half) >> 16
+		t.cbG[v] = -fixGb * c
+		t.crG[v] = -fixGr*c + half
 	}
-	if v < 0 {
-		return 0
+	for i := range clampSize {
+		v := float32(min(max(i-clampOff, 0), 255))
+		t.r[i] = lumaR * v
+		t.g[i] = lumaG * v
+		t.b[i] = lumaB * v
 	}
-	return 255
+	return t
+})
+
+// luma converts one pixel.
+func (t *ycbcrLUT) luma(y int32, cb, cr uint8) float32 {
+	rr := y + t.crR[cr]
+	gg := y + (t.cbG[cb]+t.crG[cr])>>16
+	bb := y + t.cbB[cb]
+	return t.r[(rr+clampOff)&(clampSize-1)] + t.g[(gg+clampOff)&(clampSize-1)] + t.b[(bb+clampOff)&(clampSize-1)]
 }
 
 // fillYCbCr converts YCbCr to RGB the way libjpeg does for the reference
@@ -214,7 +251,6 @@ func clamp8(v int32) uint8 {
 // and 4:2:2 (other ratios by replication), then the fixed-point jdcolor
 // conversion. The luma plane, which dominates the hash, is used as is.
 func fillYCbCr(m *image.YCbCr, s *scratch) {
-	lut := lumaLUT()
 	minX, minY := m.Rect.Min.X, m.Rect.Min.Y
 	ratio := m.SubsampleRatio
 	fancy := minX == 0 && minY == 0 &&
@@ -267,36 +303,33 @@ func fillYCbCr(m *image.YCbCr, s *scratch) {
 	}
 	s.ycols = cols
 	row := &s.row
-	lr, lg, lb := &lut[0], &lut[1], &lut[2]
+	t := ycbcrTables()
 	for i, ty := range s.rows {
 		sy := minY + s.srcY[i]
 		yrow := m.Y[(sy-minY)*m.YStride:]
 		r := cy(sy)
-		fr := r // row mixed in with weight 1/4 (420 fancy only)
-		if fancy && ratio == image.YCbCrSubsampleRatio420 {
+		cb0, cr0 := m.Cb[r*m.CStride:], m.Cr[r*m.CStride:]
+		if !fancy {
+			for _, col := range cols {
+				row[col.tx&(downsampleDim-1)] = t.luma(int32(yrow[col.y]), cb0[col.c], cr0[col.c])
+			}
+			s.horizontal(ty)
+			continue
+		}
+		fr := r // row mixed in with weight 1/4 (4:2:0 only)
+		if ratio == image.YCbCrSubsampleRatio420 {
 			if sy&1 == 1 {
 				fr = min(r+1, ch-1)
 			} else {
 				fr = max(r-1, 0)
 			}
 		}
-		cb0, cb1 := m.Cb[r*m.CStride:], m.Cb[fr*m.CStride:]
-		cr0, cr1 := m.Cr[r*m.CStride:], m.Cr[fr*m.CStride:]
+		cb1, cr1 := m.Cb[fr*m.CStride:], m.Cr[fr*m.CStride:]
 		for _, col := range cols {
-			y := int32(yrow[col.y])
-			var cb, cr int32
-			if fancy {
-				cb = (9*int32(cb0[col.c]) + 3*int32(cb1[col.c]) + 3*int32(cb0[col.c2]) + int32(cb1[col.c2]) + col.bias) >> 4
-				cr = (9*int32(cr0[col.c]) + 3*int32(cr1[col.c]) + 3*int32(cr0[col.c2]) + int32(cr1[col.c2]) + col.bias) >> 4
-			} else {
-				cb, cr = int32(cb0[col.c]), int32(cr0[col.c])
-			}
-			cb -= 128
-			cr -= 128
-			rr := y + (fixR*cr+half)>>16
-			gg := y + (-fixGb*cb-fixGr*cr+half)>>16
-			bb := y + (fixB*cb+half)>>16
-			row[col.tx&(downsampleDim-1)] = lr[clamp8(rr)] + lg[clamp8(gg)] + lb[clamp8(bb)]
+			c, c2 := col.c, col.c2
+			cb := (9*int32(cb0[c]) + 3*int32(cb1[c]) + 3*int32(cb0[c2]) + int32(cb1[c2]) + col.bias) >> 4
+			cr := (9*int32(cr0[c]) + 3*int32(cr1[c]) + 3*int32(cr0[c2]) + int32(cr1[c2]) + col.bias) >> 4
+			row[col.tx&(downsampleDim-1)] = t.luma(int32(yrow[col.y]), uint8(cb), uint8(cr))
 		}
 		s.horizontal(ty)
 	}

@@ -297,3 +297,73 @@ func median256(c *[256]float32) float32 {
 	}
 	return s[k]
 }
+
+// dct64To16Fast computes the same B = D A Dᵀ as dct64To16 with half the
+// multiplications, for the fast path only: row k and row 63-k of the DCT
+// basis are equal for even frequencies and opposite for odd ones, so each
+// product folds A's rows (then T's columns) pairwise first. The summation
+// order differs from the reference's, so results differ by float rounding.
+func dct64To16Fast(a *[64 * 64]float32, b *[256]float32) {
+	d := dctMatrix()
+	// sum[k] = A[k] + A[63-k] and diff[k] = A[k] - A[63-k], rows k < 32.
+	var sum, diff [32 * 64]float32
+	for k := range 32 {
+		top := a[k*64 : k*64+64]
+		bot := a[(63-k)*64 : (63-k)*64+64]
+		s, df := sum[k*64:k*64+64], diff[k*64:k*64+64]
+		for j := range 64 {
+			s[j] = top[j] + bot[j]
+			df[j] = top[j] - bot[j]
+		}
+	}
+	// T = D A, 16 x 64. Row i is frequency i+1: odd frequencies (even i)
+	// are antisymmetric and use diff, even ones sum.
+	var t [16 * 64]float32
+	for i := range 16 {
+		src := &diff
+		if i&1 == 1 {
+			src = &sum
+		}
+		drow := d[i*64 : i*64+32]
+		for j0 := 0; j0 < 64; j0 += 8 {
+			var s0, s1, s2, s3, s4, s5, s6, s7 float32
+			for k, dk := range drow {
+				r := src[k*64+j0 : k*64+j0+8 : k*64+j0+8]
+				s0 += dk * r[0]
+				s1 += dk * r[1]
+				s2 += dk * r[2]
+				s3 += dk * r[3]
+				s4 += dk * r[4]
+				s5 += dk * r[5]
+				s6 += dk * r[6]
+				s7 += dk * r[7]
+			}
+			o := t[i*64+j0 : i*64+j0+8 : i*64+j0+8]
+			o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = s0, s1, s2, s3, s4, s5, s6, s7
+		}
+	}
+	// B = T Dᵀ, folding each row of T the same way.
+	for i := range 16 {
+		trow := t[i*64 : i*64+64]
+		var ts, td [32]float32
+		for k := range 32 {
+			ts[k] = trow[k] + trow[63-k]
+			td[k] = trow[k] - trow[63-k]
+		}
+		for j := range 16 {
+			src := &td
+			if j&1 == 1 {
+				src = &ts
+			}
+			drow := d[j*64 : j*64+32]
+			var s0, s1, s2, s3 float32
+			for k := 0; k < 32; k += 4 {
+				s0 += src[k] * drow[k]
+				s1 += src[k+1] * drow[k+1]
+				s2 += src[k+2] * drow[k+2]
+				s3 += src[k+3] * drow[k+3]
+			}
+			b[i*16+j] = (s0 + s1) + (s2 + s3)
+		}
+	}
+}
