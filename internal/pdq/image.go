@@ -348,15 +348,17 @@ func fillRGB(pix []uint8, stride int, premultiplied bool, s *scratch) {
 	for _, sx := range s.srcX {
 		s.aux = append(s.aux, sx*4)
 	}
+	row, offs, cols := &s.row, s.aux, s.cols[:len(s.aux)]
+	lr, lg, lb := &lut[0], &lut[1], &lut[2]
 	for i, ty := range s.rows {
 		prow := pix[s.srcY[i]*stride:]
-		for j, tx := range s.cols {
-			p := prow[s.aux[j] : s.aux[j]+4 : s.aux[j]+4]
+		for j, tx := range cols {
+			p := prow[offs[j] : offs[j]+4 : offs[j]+4]
 			if premultiplied && p[3] != 255 {
-				s.row[tx] = colorLuma(color.RGBA{p[0], p[1], p[2], p[3]})
+				row[tx&(downsampleDim-1)] = colorLuma(color.RGBA{p[0], p[1], p[2], p[3]})
 				continue
 			}
-			s.row[tx] = lut[0][p[0]] + lut[1][p[1]] + lut[2][p[2]]
+			row[tx&(downsampleDim-1)] = lr[p[0]] + lg[p[1]] + lb[p[2]]
 		}
 		s.horizontal(ty)
 	}
