@@ -123,6 +123,30 @@ type Normalizer struct {
 	evasion  int      // offset of a tentative break inside a single-letter chain, or -1
 	lastRune rune
 	pend     []pending
+
+	noFast bool // tests: every character through the NFKC machinery
+}
+
+// starterAt reports whether s[j:] is empty or starts with a character that
+// begins an NFKC segment whatever precedes it, of the kinds common in
+// listings: ASCII, U+4000..U+9FFF (CJK), CJK punctuation other than the
+// combining tone marks (U+3000..U+3029, U+3030..U+303F) and full-width ASCII
+// (U+FF01..U+FF5E). All are starters that compose with nothing before them.
+func starterAt(s string, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	switch b := s[j]; {
+	case b < utf8.RuneSelf || b >= 0xe4 && b <= 0xe9:
+		return true
+	case j+2 >= len(s):
+		return false
+	case b == 0xe3:
+		return s[j+1] == 0x80 && (s[j+2] >= 0x80 && s[j+2] < 0xaa || s[j+2] >= 0xb0 && s[j+2] <= 0xbf)
+	case b == 0xef:
+		return s[j+1] == 0xbc && s[j+2] >= 0x81 && s[j+2] <= 0xbf || s[j+1] == 0xbd && s[j+2] >= 0x80 && s[j+2] <= 0x9e
+	}
+	return false
 }
 
 // Normalize normalises s and returns the result, which stays valid until the
@@ -157,9 +181,9 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 	ts := loadTS()
 	for i := 0; i < len(s); {
 		b := s[i]
-		if b < utf8.RuneSelf && (i+1 == len(s) || s[i+1] < utf8.RuneSelf || s[i+1] >= 0xe4 && s[i+1] <= 0xe9) {
-			// An ASCII character followed by another ASCII character or by
-			// a character in U+4000..U+9FFF is its own NFKC segment and is
+		if b < utf8.RuneSelf && !z.noFast && starterAt(s, i+1) {
+			// An ASCII character followed by a starter that never combines
+			// backwards (see starterAt) is its own NFKC segment and is
 			// unchanged by NFKC.
 			if b-'a' < 26 && z.prev == kindLetter && !z.sep {
 				n.text = append(n.text, b)
@@ -175,8 +199,8 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 			i++
 			continue
 		}
-		if b >= 0xe4 && b <= 0xe9 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
-			(i+3 == len(s) || s[i+3] < utf8.RuneSelf || s[i+3] >= 0xe4 && s[i+3] <= 0xe9) {
+		if b >= 0xe4 && b <= 0xe9 && !z.noFast && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			starterAt(s, i+3) {
 			// U+4000..U+9FFF (CJK Ext. A, hexagrams, CJK Unified) are NFKC
 			// stable starters that never compose.
 			r := rune(b&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
@@ -192,8 +216,8 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 			i += 3
 			continue
 		}
-		if (b == 0xe3 || b == 0xef) && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
-			(i+3 == len(s) || s[i+3] < utf8.RuneSelf || s[i+3] >= 0xe3 && s[i+3] <= 0xe9 || s[i+3] == 0xef) {
+		if (b == 0xe3 || b == 0xef) && !z.noFast && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			starterAt(s, i+3) {
 			// CJK punctuation (U+3000..U+303F) and full-width ASCII
 			// (U+FF01..U+FF5E) are common in Chinese listings; handle them
 			// without the NFKC machinery.
