@@ -97,7 +97,7 @@ var fixtureUsers = map[string]string{
 	"owner": "rights holder Aurora", "nimbus": "rights holder Nimbus", "agent": "agent", "seller": "seller Shenzhen",
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db, _ := storetest.Open(t, storetest.Engines()[0])
 	blobs, err := blob.OpenLocal(t.TempDir())
@@ -130,12 +130,12 @@ func newFixture(t *testing.T) *fixture {
 // jar to http://127.0.0.1 only if the jar sees https, so the cookie is
 // carried by hand.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	base    string
 	session string
 }
 
-func (f *fixture) login(t *testing.T, who string) *client {
+func (f *fixture) login(t testing.TB, who string) *client {
 	t.Helper()
 	c := &client{t: t, base: f.srv.URL}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
