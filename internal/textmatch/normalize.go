@@ -181,7 +181,7 @@ func (z *Normalizer) Normalize(s string) *Normalized {
 	ts := loadTS()
 	for i := 0; i < len(s); {
 		b := s[i]
-		if b < utf8.RuneSelf && !z.noFast && starterAt(s, i+1) {
+		if b < utf8.RuneSelf && !z.noFast && (i+1 < len(s) && s[i+1] < utf8.RuneSelf || starterAt(s, i+1)) {
 			// An ASCII character followed by a starter that never combines
 			// backwards (see starterAt) is its own NFKC segment and is
 			// unchanged by NFKC.
