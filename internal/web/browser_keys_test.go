@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserReviewShortcuts: on the review queue, j moves to the first
@@ -15,8 +19,19 @@ func TestBrowserReviewShortcuts(t *testing.T) {
 			t.Helper()
 			b.eval(fmt.Sprintf(`(function(){document.dispatchEvent(new KeyboardEvent("keydown",{key:%q,bubbles:true}));return "ok"})()`, key))
 		}
+		// ready waits until the script has run (it un-hides the help).
+		ready := func() {
+			t.Helper()
+			for i := 0; b.eval(`String(!!document.getElementById("key-help") && !document.getElementById("key-help").hidden)`) != "true"; i++ {
+				if i == 100 {
+					t.Fatalf("keys.js did not run on %s", b.eval(`location.pathname`))
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
 		b.login("reviewer")
 		b.visit("/review")
+		ready()
 		b.expectMessage("keys.title")
 		if n := b.eval(`String(document.querySelectorAll('table[data-keys="queue"] tbody input[type="checkbox"]:checked').length)`); n != "0" {
 			t.Fatalf("%s items selected before any key", n)
@@ -32,7 +47,23 @@ func TestBrowserReviewShortcuts(t *testing.T) {
 		}
 		href := b.eval(`document.querySelector('table[data-keys="queue"] tbody tr a[href^="/review/items/"]').getAttribute("href")`)
 		press("o")
-		b.expectPath(href)
+		// Poll without failing on the navigation under way.
+		at := func() string {
+			ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+			defer cancel()
+			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + " " + document.readyState`))
+			if err != nil {
+				return ""
+			}
+			return s
+		}
+		for i := 0; at() != href+" complete"; i++ {
+			if i == 100 {
+				b.expectPath(href) // fails with the page
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		ready()
 		press("a")
 		press("r")
 		if got := b.eval(`String(document.getElementById("d-action").checked) + " " + document.activeElement.id`); got != "true d-reason" {
