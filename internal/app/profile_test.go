@@ -9,8 +9,8 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/blob"
 	"github.com/dajia-project/dajia/internal/demo"
+	"github.com/dajia-project/dajia/internal/demo/demotest"
 	"github.com/dajia-project/dajia/internal/fault"
 	"github.com/dajia-project/dajia/internal/store"
 	"github.com/dajia-project/dajia/internal/store/storetest"
@@ -24,21 +24,8 @@ func TestProtectionProfile(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, _ := storetest.Open(t, e)
-			blobs, err := blob.OpenLocal(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := app.New(db, blobs, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
-			platform, err := a.EnsurePlatform(ctx, "Platform")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sys := auth.System
-			sys.OrgID = platform.ID
-			if _, err := demo.Seed(ctx, a, sys); err != nil {
-				t.Fatal(err)
-			}
+			env := demotest.Open(t, e)
+			a, platform, sys := env.App, env.Platform, env.Sys
 			inv := auth.Principal{UserID: "usr_inv", OrgID: platform.ID, OrgKind: platform.Kind, OrgState: platform.State, Role: auth.RoleInvestigator}
 
 			// From the registry alone: one brand per distinct mark, in both scripts.

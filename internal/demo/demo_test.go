@@ -6,8 +6,8 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/blob"
 	"github.com/dajia-project/dajia/internal/demo"
+	"github.com/dajia-project/dajia/internal/demo/demotest"
 	"github.com/dajia-project/dajia/internal/store"
 	"github.com/dajia-project/dajia/internal/store/storetest"
 )
@@ -16,22 +16,8 @@ import (
 // tests rely on: logins for every role and items in everyday states.
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
-	db, _ := storetest.Open(t, storetest.Engines()[0])
-	blobs, err := blob.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(db, blobs, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
-	platform, err := a.EnsurePlatform(ctx, "Platform")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := auth.System
-	sys.OrgID = platform.ID
-	w, err := demo.Seed(ctx, a, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := demotest.Open(t, storetest.Engines()[0])
+	a, sys, platform, w := env.App, env.Sys, env.Platform, env.World
 	for _, who := range []string{"platform admin", "platform reviewer", "platform investigator", "rights holder Aurora", "agent", "seller Shenzhen"} {
 		email := w.Email(who)
 		if email == "" {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/blob"
 	"github.com/dajia-project/dajia/internal/demo"
+	"github.com/dajia-project/dajia/internal/demo/demotest"
 	"github.com/dajia-project/dajia/internal/detect"
 	"github.com/dajia-project/dajia/internal/pipeline"
 	"github.com/dajia-project/dajia/internal/store"
@@ -28,23 +28,8 @@ func TestListingsBecomeLeads(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			db, _ := storetest.Open(t, e)
-			blobs, err := blob.OpenLocal(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := app.New(db, blobs, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
-			platform, err := a.EnsurePlatform(ctx, "Platform")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sys := auth.System
-			sys.OrgID = platform.ID
-			w, err := demo.Seed(ctx, a, sys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = w
+			env := demotest.Open(t, e)
+			db, a, platform, sys := env.DB, env.App, env.Platform, env.Sys
 			if _, err := db.FanOut(ctx, a.Now(), 10000); err != nil {
 				t.Fatal(err)
 			}

@@ -16,8 +16,8 @@ import (
 
 	"github.com/dajia-project/dajia/internal/app"
 	"github.com/dajia-project/dajia/internal/auth"
-	"github.com/dajia-project/dajia/internal/blob"
 	"github.com/dajia-project/dajia/internal/demo"
+	"github.com/dajia-project/dajia/internal/demo/demotest"
 	"github.com/dajia-project/dajia/internal/store/storetest"
 )
 
@@ -99,22 +99,8 @@ var fixtureUsers = map[string]string{
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db, _ := storetest.Open(t, storetest.Engines()[0])
-	blobs, err := blob.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(db, blobs, app.Options{Password: auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
-	platform, err := a.EnsurePlatform(ctx, "Platform")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := auth.System
-	sys.OrgID = platform.ID
-	w, err := demo.Seed(ctx, a, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := demotest.Open(t, storetest.Engines()[0])
+	a, sys, w := env.App, env.Sys, env.World
 	f := &fixture{app: a, sys: sys, demo: w, users: map[string]string{}}
 	for name, who := range fixtureUsers {
 		if f.users[name] = w.Email(who); f.users[name] == "" {
