@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dajia-project/dajia/internal/registry"
@@ -18,7 +19,7 @@ func TestCodeLabels(t *testing.T) {
 	for group, values := range codes {
 		for _, v := range values {
 			for _, l := range Languages {
-				key := "code." + group + "." + toString(v)
+				key := "code." + group + "." + fmt.Sprint(v)
 				if _, ok := catalogs()[l][key]; !ok {
 					t.Errorf("%s: no %s", l, key)
 				}
@@ -31,18 +32,4 @@ func TestCodeLabels(t *testing.T) {
 	if got := codeLabel("en", "kind", "something_new"); got != "something new" {
 		t.Errorf("unknown code: %q, want it shown as itself", got)
 	}
-}
-
-func toString(v any) string {
-	switch x := v.(type) {
-	case registry.OrgState:
-		return string(x)
-	case registry.RightState:
-		return string(x)
-	case registry.OrgKind:
-		return string(x)
-	case store.DeliveryState:
-		return string(x)
-	}
-	return ""
 }

@@ -70,6 +70,15 @@ func translate(lang, key string, pairs ...any) string {
 	return msg
 }
 
+// translateOr translates a key built from data (a state, a deadline
+// kind); an unknown value shows as fallback rather than as a missing key.
+func translateOr(lang, key, fallback string) string {
+	if msg, ok := catalogs()[lang][key]; ok {
+		return msg
+	}
+	return fallback
+}
+
 // formatDate writes a date for the language.
 func formatDate(lang string, t time.Time) string {
 	if t.IsZero() {
@@ -94,7 +103,7 @@ func localDue(lang string, d app.Deadline) string {
 
 // deadlineKind names a kind of deadline in the page's language.
 func deadlineKind(lang, kind string) string {
-	return slLabel(lang, fmt.Sprintf("seller.deadline.%s", kind), strings.ReplaceAll(kind, "_", " "))
+	return translateOr(lang, fmt.Sprintf("seller.deadline.%s", kind), strings.ReplaceAll(kind, "_", " "))
 }
 
 // codeLabel names a code of the data (a review state, an organisation
@@ -102,5 +111,5 @@ func deadlineKind(lang, kind string) string {
 // page's language; an unknown code shows as itself.
 func codeLabel(lang, group string, code any) string {
 	c := fmt.Sprint(code)
-	return slLabel(lang, fmt.Sprintf("code.%s.%s", group, c), strings.ReplaceAll(c, "_", " "))
+	return translateOr(lang, fmt.Sprintf("code.%s.%s", group, c), strings.ReplaceAll(c, "_", " "))
 }

@@ -318,7 +318,7 @@ func (s *Server) rvShowItem(w http.ResponseWriter, r *http.Request, sess session
 	}
 	pg.Evidence = s.rvDocs(r, sess, v.Evidence)
 	for _, f := range v.Filings {
-		pg.Filings = append(pg.Filings, rvFiling{Filing: f, KindLabel: slLabel(b.Lang, fmt.Sprintf("rv.filing.%s", f.Kind), f.Kind), Docs: s.rvDocs(r, sess, f.Evidence)})
+		pg.Filings = append(pg.Filings, rvFiling{Filing: f, KindLabel: translateOr(b.Lang, fmt.Sprintf("rv.filing.%s", f.Kind), f.Kind), Docs: s.rvDocs(r, sess, f.Evidence)})
 	}
 	var measures []string
 	for _, sc := range v.Case.Scopes {
@@ -545,7 +545,7 @@ func (s *Server) rvShowRegistry(w http.ResponseWriter, r *http.Request, sess ses
 	}
 	for i := range pg.Rows {
 		row := &pg.Rows[i]
-		row.StateLabel = slLabel(pg.Lang, fmt.Sprintf("rv.reg.state.%s", row.State), row.State)
+		row.StateLabel = translateOr(pg.Lang, fmt.Sprintf("rv.reg.state.%s", row.State), row.State)
 		if row.ID == failedID {
 			row.Form, row.Typed, failedID = fs, typed, ""
 		}

@@ -61,17 +61,8 @@ func sellerOrg(p auth.Principal) bool { return p.OrgKind == registry.KindSeller 
 
 // --- shared helpers of the seller and reviewer portals ---
 
-// label translates a key built from data (a state, a deadline kind); an
-// unknown value shows as itself rather than as a missing key.
-func slLabel(l, key, fallback string) string {
-	if msg, ok := catalogs()[l][key]; ok {
-		return msg
-	}
-	return fallback
-}
-
 func slStateLabel(l, state string) string {
-	return slLabel(l, fmt.Sprintf("seller.state.%s", state), strings.ReplaceAll(state, "_", " "))
+	return translateOr(l, fmt.Sprintf("seller.state.%s", state), strings.ReplaceAll(state, "_", " "))
 }
 
 // slForm is what a refused form shows again: the message at the top,
@@ -265,7 +256,7 @@ func slDeadlineRows(l string, v app.ItemView, now time.Time, runningOnly bool) [
 		if runningOnly && !running {
 			continue
 		}
-		out = append(out, slDeadlineRow{Label: slLabel(l, fmt.Sprintf("seller.deadline.%s", d.Kind), d.Kind), Profile: d.Profile, Due: d.DueAt,
+		out = append(out, slDeadlineRow{Label: translateOr(l, fmt.Sprintf("seller.deadline.%s", d.Kind), d.Kind), Profile: d.Profile, Due: d.DueAt,
 			Local: localDue(l, d), Rule: d.RuleRef, Overdue: running && d.DueAt.Before(now)})
 	}
 	slices.SortFunc(out, func(a, b slDeadlineRow) int { return a.Due.Compare(b.Due) })
@@ -393,7 +384,7 @@ func (s *Server) slShowCounter(w http.ResponseWriter, r *http.Request, sess sess
 	pg.Profile = prof.ID
 	for _, p := range profiles {
 		pg.Profiles = append(pg.Profiles, slCounterProfileView{ID: p.ID, Type: p.CounterNotice.Type,
-			TypeLabel: slLabel(b.Lang, fmt.Sprintf("seller.counter.type.%s", p.CounterNotice.Type), p.CounterNotice.Type), Selected: p == prof})
+			TypeLabel: translateOr(b.Lang, fmt.Sprintf("seller.counter.type.%s", p.CounterNotice.Type), p.CounterNotice.Type), Selected: p == prof})
 	}
 	for _, f := range prof.CounterNotice.RequiredFields {
 		switch {
@@ -410,7 +401,7 @@ func (s *Server) slShowCounter(w http.ResponseWriter, r *http.Request, sess sess
 		case f == "prima_facie_non_infringement" || f == "authenticity_evidence" || f == "explanation":
 			pg.NeedsText = true
 		default:
-			cf := slCounterField{Name: f, Label: slLabel(b.Lang, fmt.Sprintf("seller.field.%s", f), f), Hint: slLabel(b.Lang, fmt.Sprintf("seller.field.%s.hint", f), ""),
+			cf := slCounterField{Name: f, Label: translateOr(b.Lang, fmt.Sprintf("seller.field.%s", f), f), Hint: translateOr(b.Lang, fmt.Sprintf("seller.field.%s.hint", f), ""),
 				Error: fs.Fields["fields."+f], Long: f == "name_address_phone"}
 			if form != nil {
 				cf.Value = form.Get("field." + f)
@@ -626,7 +617,7 @@ func (s *Server) sellerStrikes(w http.ResponseWriter, r *http.Request, sess sess
 		}
 		led := slStrikeLedger{SellerID: id}
 		for _, k := range st.Strikes {
-			row := slStrikeRow{StrikeView: k, StatusLabel: slLabel(pg.Lang, fmt.Sprintf("seller.strike.%s", k.Status), k.Status),
+			row := slStrikeRow{StrikeView: k, StatusLabel: translateOr(pg.Lang, fmt.Sprintf("seller.strike.%s", k.Status), k.Status),
 				Expired: !k.ExpiresAt.IsZero() && k.ExpiresAt.Before(now)}
 			if !row.Expired && k.Status != string(notice.StrikeStatusVoided) {
 				led.Active++
@@ -635,7 +626,7 @@ func (s *Server) sellerStrikes(w http.ResponseWriter, r *http.Request, sess sess
 		}
 		slices.SortFunc(led.Strikes, func(a, b slStrikeRow) int { return cmp.Compare(b.CreatedAt.UnixMicro(), a.CreatedAt.UnixMicro()) })
 		for _, x := range st.Sanctions {
-			led.Sanctions = append(led.Sanctions, slSanctionRow{SanctionRecord: x, ActionLabel: slLabel(pg.Lang, fmt.Sprintf("seller.sanction.%s", x.Action), x.Action)})
+			led.Sanctions = append(led.Sanctions, slSanctionRow{SanctionRecord: x, ActionLabel: translateOr(pg.Lang, fmt.Sprintf("seller.sanction.%s", x.Action), x.Action)})
 		}
 		pg.Ledgers = append(pg.Ledgers, led)
 	}
